@@ -1,0 +1,8 @@
+// Package storage is ingot's object-store abstraction: a flat namespace of
+// immutable files addressed by '/'-separated keys, with the one atomic
+// primitive a Delta log needs (put-if-absent) and ranged reads for Parquet.
+//
+// Backends: the local file system (create-exclusive for put-if-absent), an
+// in-memory store for tests, and S3-compatible object stores (conditional put
+// with If-None-Match: *). It knows nothing of Delta, tables or file formats.
+package storage
