@@ -229,7 +229,9 @@ func TestConcurrentCreates(t *testing.T) {
 		create   func(i int) error
 		sentinel error
 	}{
-		{"database", func(i int) error { return c.CreateDatabase(ctx, Database{Name: "Race", Comment: string(rune('a' + i))}, false) }, ErrDatabaseExists},
+		{"database", func(i int) error {
+			return c.CreateDatabase(ctx, Database{Name: "Race", Comment: string(rune('a' + i))}, false)
+		}, ErrDatabaseExists},
 		{"table", func(i int) error {
 			return c.CreateTable(ctx, Table{Name: "race", Managed: true, Comment: string(rune('a' + i))}, false)
 		}, ErrTableExists},
