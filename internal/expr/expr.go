@@ -63,6 +63,9 @@ type Alias struct {
 type Cast struct {
 	Child Expr
 	To    types.DataType
+	// Implicit marks a cast inserted by Coerce: Spark leaves such casts out
+	// of generated column names, so String renders only the child.
+	Implicit bool
 }
 
 // BinaryOperator is an arithmetic, comparison or logical operator.
