@@ -1,0 +1,153 @@
+package delta
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/ingotdata/ingot/internal/format/parquetfile"
+)
+
+// checkpointColumns are the checkpoint columns replay needs. remove is
+// skipped: a checkpoint's tombstones only matter to VACUUM, and the adds in
+// a checkpoint are already reconciled. Within add, stats_parsed and
+// partitionValues_parsed are skipped: the JSON forms carry the same facts.
+var checkpointColumns = []string{"protocol", "metaData", "add", "txn", "domainMetadata"}
+
+// readCheckpoint calls fn with every action of a classic checkpoint (all
+// parts, in order).
+func (t *Table) readCheckpoint(ctx context.Context, parts []string, fn func(Action) error) error {
+	for _, p := range parts {
+		if err := t.readCheckpointPart(ctx, p, fn); err != nil {
+			return fmt.Errorf("delta: checkpoint %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action) error) error {
+	f, err := t.store.Open(ctx, p)
+	if err != nil {
+		return err
+	}
+	r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	cols := map[string]int{}
+	for i, fld := range r.Schema().Fields() {
+		for _, c := range checkpointColumns {
+			if fld.Name == c {
+				cols[c] = i
+			}
+		}
+	}
+	// The conversion goes through Go maps and encoding/json: checkpoints are
+	// metadata, one row per live file, and this keeps the action structs the
+	// single definition of the JSON shape for both log formats.
+	for {
+		rec, err := r.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		err = convertCheckpointBatch(rec, cols, fn)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func convertCheckpointBatch(rec arrow.RecordBatch, cols map[string]int, fn func(Action) error) error {
+	for i := 0; i < int(rec.NumRows()); i++ {
+		for name, ci := range cols {
+			col := rec.Column(ci)
+			if col.IsNull(i) {
+				continue
+			}
+			v := arrowValue(col, i)
+			if name == "add" {
+				if m, ok := v.(map[string]any); ok {
+					delete(m, "stats_parsed")
+					delete(m, "partitionValues_parsed")
+				}
+			}
+			raw, err := json.Marshal(map[string]any{name: v})
+			if err != nil {
+				return fmt.Errorf("row %d %s: %w", i, name, err)
+			}
+			var a Action
+			if err := json.Unmarshal(raw, &a); err != nil {
+				return fmt.Errorf("row %d %s: %w: %v", i, name, ErrCorruptLog, err)
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// arrowValue converts one cell to the value encoding/json would produce
+// for the same field of a JSON commit.
+func arrowValue(arr arrow.Array, i int) any {
+	if arr.IsNull(i) {
+		return nil
+	}
+	switch a := arr.(type) {
+	case *array.Struct:
+		st := a.DataType().(*arrow.StructType)
+		m := make(map[string]any, st.NumFields())
+		for j, f := range st.Fields() {
+			if a.Field(j).IsNull(i) {
+				continue
+			}
+			m[f.Name] = arrowValue(a.Field(j), i)
+		}
+		return m
+	case *array.Map:
+		start, end := a.ValueOffsets(i)
+		keys, items := a.Keys(), a.Items()
+		m := make(map[string]any, end-start)
+		for k := start; k < end; k++ {
+			m[fmt.Sprint(arrowValue(keys, int(k)))] = arrowValue(items, int(k))
+		}
+		return m
+	case *array.List:
+		start, end := a.ValueOffsets(i)
+		out := make([]any, 0, end-start)
+		for k := start; k < end; k++ {
+			out = append(out, arrowValue(a.ListValues(), int(k)))
+		}
+		return out
+	case *array.String:
+		return a.Value(i)
+	case *array.Binary:
+		return base64.StdEncoding.EncodeToString(a.Value(i))
+	case *array.Boolean:
+		return a.Value(i)
+	case *array.Int8:
+		return a.Value(i)
+	case *array.Int16:
+		return a.Value(i)
+	case *array.Int32:
+		return a.Value(i)
+	case *array.Int64:
+		return a.Value(i)
+	case *array.Float32:
+		return a.Value(i)
+	case *array.Float64:
+		return a.Value(i)
+	}
+	return arr.ValueStr(i)
+}

@@ -1,0 +1,204 @@
+package delta
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/ingotdata/ingot/storage"
+)
+
+const logDir = "_delta_log/"
+
+func commitPath(v int64) string { return fmt.Sprintf("%s%020d.json", logDir, v) }
+
+// checkpointFile is one classic checkpoint part found by listing.
+type checkpointFile struct {
+	version     int64
+	part, parts int // 1/1 for a single-file checkpoint
+	path        string
+}
+
+// logListing is what one listing of _delta_log shows.
+type logListing struct {
+	commits     map[int64]string
+	checkpoints map[int64][]checkpointFile // complete or not; see completeCheckpoint
+	maxVersion  int64                      // newest commit or checkpoint version, -1 if none
+}
+
+// parseLogName classifies a file in _delta_log. Names it does not know
+// (crc files, log compaction, v2 checkpoints, temp files) are ignored:
+// compaction files are optional by spec, and v2 checkpoints only appear in
+// tables whose protocol this reader rejects.
+func parseLogName(name string) (kind string, version int64, part, parts int) {
+	if len(name) < 21 || name[20] != '.' {
+		return "", 0, 0, 0
+	}
+	v, err := strconv.ParseInt(name[:20], 10, 64)
+	if err != nil {
+		return "", 0, 0, 0
+	}
+	rest := name[21:]
+	switch {
+	case rest == "json":
+		return "commit", v, 0, 0
+	case rest == "checkpoint.parquet":
+		return "checkpoint", v, 1, 1
+	case strings.HasPrefix(rest, "checkpoint.") && strings.HasSuffix(rest, ".parquet"):
+		mid := strings.Split(strings.TrimSuffix(strings.TrimPrefix(rest, "checkpoint."), ".parquet"), ".")
+		if len(mid) == 2 && len(mid[0]) == 10 && len(mid[1]) == 10 {
+			p, err1 := strconv.Atoi(mid[0])
+			n, err2 := strconv.Atoi(mid[1])
+			if err1 == nil && err2 == nil && p >= 1 && p <= n {
+				return "checkpoint", v, p, n
+			}
+		}
+	}
+	return "", 0, 0, 0
+}
+
+func listLog(ctx context.Context, store storage.Store) (*logListing, error) {
+	infos, err := store.List(ctx, logDir)
+	if err != nil {
+		return nil, fmt.Errorf("delta: list %s: %w", logDir, err)
+	}
+	l := &logListing{commits: map[int64]string{}, checkpoints: map[int64][]checkpointFile{}, maxVersion: -1}
+	for _, fi := range infos {
+		name := path.Base(fi.Path)
+		if path.Dir(fi.Path)+"/" != logDir {
+			continue
+		}
+		kind, v, part, parts := parseLogName(name)
+		switch kind {
+		case "commit":
+			l.commits[v] = fi.Path
+		case "checkpoint":
+			l.checkpoints[v] = append(l.checkpoints[v], checkpointFile{version: v, part: part, parts: parts, path: fi.Path})
+		default:
+			continue
+		}
+		l.maxVersion = max(l.maxVersion, v)
+	}
+	return l, nil
+}
+
+// completeCheckpoint returns the part paths of a checkpoint at v if every
+// part of one of its layouts is present. A writer that died midway through a
+// multi-part checkpoint leaves an incomplete set, which must be ignored.
+func (l *logListing) completeCheckpoint(v int64) []string {
+	byParts := map[int][]string{}
+	for _, cf := range l.checkpoints[v] {
+		byParts[cf.parts] = append(byParts[cf.parts], cf.path)
+	}
+	if ps := byParts[1]; len(ps) > 0 {
+		return ps[:1]
+	}
+	for n, ps := range byParts {
+		seen := map[string]bool{}
+		for _, p := range ps {
+			seen[p] = true
+		}
+		if len(seen) == n {
+			parts := make([]string, 0, n)
+			for i := 1; i <= n; i++ {
+				parts = append(parts, fmt.Sprintf("%s%020d.checkpoint.%010d.%010d.parquet", logDir, v, i, n))
+			}
+			ok := true
+			for _, p := range parts {
+				ok = ok && seen[p]
+			}
+			if ok {
+				return parts
+			}
+		}
+	}
+	return nil
+}
+
+// lastCheckpoint is the _last_checkpoint hint.
+type lastCheckpoint struct {
+	Version int64 `json:"version"`
+	Size    int64 `json:"size"`
+	Parts   *int  `json:"parts,omitempty"`
+}
+
+// readLastCheckpoint returns the hint, or nil when it is missing or
+// unreadable: it is only an optimization, so a corrupt one is ignored and
+// the listing decides.
+func readLastCheckpoint(ctx context.Context, store storage.Store) *lastCheckpoint {
+	b, err := store.Get(ctx, logDir+"_last_checkpoint")
+	if err != nil {
+		return nil
+	}
+	var lc lastCheckpoint
+	if json.Unmarshal(b, &lc) != nil || lc.Version < 0 {
+		return nil
+	}
+	return &lc
+}
+
+// segment is what replay reads for one version: a checkpoint (maybe none)
+// and the commits after it, in order.
+type segment struct {
+	version           int64
+	checkpointVersion int64 // -1 if none
+	checkpointParts   []string
+	commits           []string
+}
+
+// buildSegment picks the newest complete checkpoint at or below version and
+// the contiguous commits after it. The _last_checkpoint hint is preferred
+// when it names a complete checkpoint and nothing newer is listed; since the
+// listing is complete anyway, a stale or corrupt hint costs nothing.
+func buildSegment(ctx context.Context, store storage.Store, l *logListing, version int64) (*segment, error) {
+	if l.maxVersion < 0 {
+		return nil, ErrNotATable
+	}
+	if version < 0 {
+		version = l.maxVersion
+	}
+	if version > l.maxVersion {
+		return nil, fmt.Errorf("delta: version %d (latest is %d): %w", version, l.maxVersion, ErrVersionNotFound)
+	}
+	seg := &segment{version: version, checkpointVersion: -1}
+	if lc := readLastCheckpoint(ctx, store); lc != nil && lc.Version <= version {
+		if parts := l.completeCheckpoint(lc.Version); parts != nil {
+			seg.checkpointVersion, seg.checkpointParts = lc.Version, parts
+		}
+	}
+	for v := range l.checkpoints {
+		if v <= version && v > seg.checkpointVersion {
+			if parts := l.completeCheckpoint(v); parts != nil {
+				seg.checkpointVersion, seg.checkpointParts = v, parts
+			}
+		}
+	}
+	for v := seg.checkpointVersion + 1; v <= version; v++ {
+		p, ok := l.commits[v]
+		if !ok {
+			if seg.checkpointVersion < 0 && len(seg.commits) == 0 {
+				return nil, fmt.Errorf("delta: version %d: commit %d missing and no checkpoint covers it: %w", version, v, ErrVersionNotFound)
+			}
+			return nil, fmt.Errorf("delta: version %d: commit %d missing after checkpoint %d: %w", version, v, seg.checkpointVersion, ErrCorruptLog)
+		}
+		seg.commits = append(seg.commits, p)
+	}
+	return seg, nil
+}
+
+// readCommit reads and parses one commit file.
+func readCommit(ctx context.Context, store storage.Store, v int64) ([]Action, error) {
+	p := commitPath(v)
+	b, err := store.Get(ctx, p)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, fmt.Errorf("delta: commit %d: %w: %w", v, ErrVersionNotFound, err)
+		}
+		return nil, fmt.Errorf("delta: commit %d: %w", v, err)
+	}
+	return ParseActions(p, b)
+}
