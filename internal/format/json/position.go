@@ -1,0 +1,66 @@
+package json
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// lineCol turns a byte offset into a 1-based line and column (in bytes).
+// Counting newlines on demand is fine: it only runs when building an error.
+func lineCol(data []byte, off int64) (line, col int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	head := data[:off]
+	line = bytes.Count(head, []byte{'\n'}) + 1
+	col = int(off) - (bytes.LastIndexByte(head, '\n') + 1) + 1
+	return line, col
+}
+
+// skipSeparators moves off past whitespace and the ':' or ',' before a value,
+// so a reported column points at the value itself.
+func skipSeparators(data []byte, off int64) int64 {
+	for off < int64(len(data)) {
+		switch data[off] {
+		case ' ', '\t', '\r', '\n', ':', ',':
+			off++
+			continue
+		}
+		break
+	}
+	return off
+}
+
+// syntaxError rewrites a tokenizer error as "json: name:line:col: message",
+// wrapping ErrMalformed. base is the offset in data where the decoder's
+// input started (the line start in JSON Lines mode).
+func syntaxError(name string, data []byte, base int64, err error) error {
+	var se *jsontext.SyntacticError
+	off := int64(len(data)) // end of input by default
+	msg := err.Error()
+	switch {
+	case errors.As(err, &se):
+		off = base + se.ByteOffset
+		if se.Err != nil {
+			msg = se.Err.Error()
+		}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		msg = "unexpected end of JSON input"
+	}
+	line, col := lineCol(data, off)
+	return fmt.Errorf("json: %s:%d:%d: %s: %w", name, line, col, msg, ErrMalformed)
+}
+
+// positionError builds an error at an absolute offset of data.
+func positionError(name string, data []byte, off int64, sentinel error, format string, args ...any) error {
+	line, col := lineCol(data, off)
+	return fmt.Errorf("json: %s:%d:%d: %s: %w", name, line, col, fmt.Sprintf(format, args...), sentinel)
+}
