@@ -9,9 +9,6 @@ import (
 
 var aggregates = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
 
-func compileCast(out *compiled, e *Cast) error     { return ErrUnsupported }
-func compileBinary(out *compiled, e *Binary) error { return ErrUnsupported }
-func compileUnary(out *compiled, e *Unary) error   { return ErrUnsupported }
 func compileCall(out *compiled, e *Call) error     { return ErrUnsupported }
 func compileCaseWhen(out *compiled, e *CaseWhen) error {
 	return ErrUnsupported
@@ -19,10 +16,6 @@ func compileCaseWhen(out *compiled, e *CaseWhen) error {
 func compileIn(out *compiled, e *In) error     { return ErrUnsupported }
 func compileLike(out *compiled, e *Like) error { return ErrUnsupported }
 
-// CastSupported reports whether Spark can cast from to to.
-func CastSupported(from, to types.DataType) bool { return true }
-
-func castForceNullable(from, to types.DataType) bool { return true }
 
 func coerceAgg(n *AggCall) (Expr, error) { return n, nil }
 

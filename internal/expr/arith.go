@@ -1,0 +1,325 @@
+package expr
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/ingotdata/ingot/types"
+)
+
+// compileBinary dispatches on the operator family; Coerce has already made
+// both operands one type (or two decimals for arithmetic).
+func compileBinary(out *compiled, e *Binary) error {
+	cs, err := compileAll([]Expr{e.Left, e.Right})
+	if err != nil {
+		return err
+	}
+	lt, rt := cs[0].t, cs[1].t
+	var k func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error)
+	switch e.Op {
+	case OpAnd, OpOr:
+		and := e.Op == OpAnd
+		k = func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) { return logicKernel(mem, and, a, b), nil }
+	case OpEq, OpNotEq, OpLt, OpLtEq, OpGt, OpGtEq, OpNullSafe:
+		cmp, err := comparer(lt)
+		if err != nil {
+			return fmt.Errorf("expr: compile %s: %w", e, err)
+		}
+		op := e.Op
+		k = func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) { return compareKernel(mem, op, cmp, a, b), nil }
+	default:
+		ld, lDec := lt.(decT)
+		rd, rDec := rt.(decT)
+		if lDec && rDec {
+			res := out.t.(decT)
+			op := e.Op
+			k = func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) {
+				return decimalArith(mem, op, a, b, ld, rd, res), nil
+			}
+			break
+		}
+		k, err = numericArith(e.Op, lt)
+		if err != nil {
+			return fmt.Errorf("expr: compile %s: %w", e, err)
+		}
+	}
+	out.f = func(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+		args, err := evalAll(ctx, mem, b, cs)
+		if err != nil {
+			return nil, err
+		}
+		defer releaseAll(args)
+		return k(mem, args[0], args[1])
+	}
+	return nil
+}
+
+func numericArith(op BinaryOperator, t types.DataType) (func(memory.Allocator, arrow.Array, arrow.Array) (arrow.Array, error), error) {
+	at := types.ToArrow(t)
+	wrap := func(f func(memory.Allocator, arrow.Array, arrow.Array) arrow.Array) func(memory.Allocator, arrow.Array, arrow.Array) (arrow.Array, error) {
+		return func(m memory.Allocator, a, b arrow.Array) (arrow.Array, error) { return f(m, a, b), nil }
+	}
+	switch t.(type) {
+	case types.ByteType:
+		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithInt[int8](m, op, at, a, b) }), nil
+	case types.ShortType:
+		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithInt[int16](m, op, at, a, b) }), nil
+	case types.IntegerType:
+		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithInt[int32](m, op, at, a, b) }), nil
+	case types.LongType:
+		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithInt[int64](m, op, at, a, b) }), nil
+	case types.FloatType:
+		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithFloat[float32](m, op, at, a, b) }), nil
+	case types.DoubleType:
+		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithFloat[float64](m, op, at, a, b) }), nil
+	}
+	return nil, fmt.Errorf("arithmetic on %s: %w", t.SQL(), ErrUnsupported)
+}
+
+// arithInt wraps on overflow like Spark's non-ANSI mode (and Java); a zero
+// divisor yields NULL.
+func arithInt[T int8 | int16 | int32 | int64](mem memory.Allocator, op BinaryOperator, at arrow.DataType, a, b arrow.Array) arrow.Array {
+	n := a.Len()
+	av, bv := values[T](a), values[T](b)
+	o := newFixedOut[T](mem, n, validityOf(mem, n, a, b))
+	r := o.vals
+	switch op {
+	case OpAdd:
+		for i := range r {
+			r[i] = av[i] + bv[i]
+		}
+	case OpSub:
+		for i := range r {
+			r[i] = av[i] - bv[i]
+		}
+	case OpMul:
+		for i := range r {
+			r[i] = av[i] * bv[i]
+		}
+	case OpDiv, OpMod:
+		for i := range r {
+			if bv[i] == 0 {
+				o.valid.clear(i)
+				continue
+			}
+			if op == OpDiv {
+				r[i] = av[i] / bv[i]
+			} else {
+				r[i] = av[i] % bv[i]
+			}
+		}
+	}
+	return o.finish(at)
+}
+
+// arithFloat: Spark returns NULL for a zero divisor even for doubles.
+func arithFloat[T float32 | float64](mem memory.Allocator, op BinaryOperator, at arrow.DataType, a, b arrow.Array) arrow.Array {
+	n := a.Len()
+	av, bv := values[T](a), values[T](b)
+	o := newFixedOut[T](mem, n, validityOf(mem, n, a, b))
+	r := o.vals
+	switch op {
+	case OpAdd:
+		for i := range r {
+			r[i] = av[i] + bv[i]
+		}
+	case OpSub:
+		for i := range r {
+			r[i] = av[i] - bv[i]
+		}
+	case OpMul:
+		for i := range r {
+			r[i] = av[i] * bv[i]
+		}
+	case OpDiv:
+		for i := range r {
+			if bv[i] == 0 {
+				o.valid.clear(i)
+				continue
+			}
+			r[i] = av[i] / bv[i]
+		}
+	case OpMod:
+		for i := range r {
+			if bv[i] == 0 {
+				o.valid.clear(i)
+				continue
+			}
+			r[i] = T(math.Mod(float64(av[i]), float64(bv[i])))
+		}
+	}
+	return o.finish(at)
+}
+
+func decValues(a arrow.Array) []decimal128.Num {
+	return a.(*array.Decimal128).Values()
+}
+
+var bigTen = big.NewInt(10)
+
+func pow10(n int) *big.Int { return new(big.Int).Exp(bigTen, big.NewInt(int64(n)), nil) }
+
+func decRat(n decimal128.Num, scale int) *big.Rat {
+	return new(big.Rat).SetFrac(n.BigInt(), pow10(scale))
+}
+
+// roundRat rounds r to scale fractional digits, HALF_UP (ties away from
+// zero, as java.math.BigDecimal), returning the unscaled value.
+func roundRat(r *big.Rat, scale int) *big.Int {
+	num := new(big.Int).Mul(r.Num(), pow10(scale))
+	q, m := new(big.Int).QuoRem(num, r.Denom(), new(big.Int))
+	m.Abs(m).Lsh(m, 1)
+	if m.Cmp(r.Denom()) >= 0 {
+		if num.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return q
+}
+
+// fitsDecimal converts an unscaled value to decimal128 if it has at most
+// prec digits.
+func fitsDecimal(v *big.Int, prec int) (decimal128.Num, bool) {
+	if new(big.Int).Abs(v).Cmp(pow10(prec)) >= 0 {
+		return decimal128.Num{}, false
+	}
+	return decimal128.FromBigInt(v), true
+}
+
+// decimalArith evaluates exactly in rationals and rounds once to the
+// result scale; a result that does not fit the result precision is NULL
+// (Spark's non-ANSI CheckOverflow). Decimal columns are rare on the hot
+// paths of the workloads we run, so clarity beats a 128-bit fast path here.
+func decimalArith(mem memory.Allocator, op BinaryOperator, a, b arrow.Array, lt, rt, res decT) arrow.Array {
+	n := a.Len()
+	av, bv := decValues(a), decValues(b)
+	bld := array.NewDecimal128Builder(mem, types.ToArrow(res).(*arrow.Decimal128Type))
+	defer bld.Release()
+	bld.Reserve(n)
+	for i := 0; i < n; i++ {
+		if a.IsNull(i) || b.IsNull(i) {
+			bld.AppendNull()
+			continue
+		}
+		x, y := decRat(av[i], lt.Scale), decRat(bv[i], rt.Scale)
+		var r *big.Rat
+		switch op {
+		case OpAdd:
+			r = new(big.Rat).Add(x, y)
+		case OpSub:
+			r = new(big.Rat).Sub(x, y)
+		case OpMul:
+			r = new(big.Rat).Mul(x, y)
+		case OpDiv, OpMod:
+			if y.Sign() == 0 {
+				bld.AppendNull()
+				continue
+			}
+			r = new(big.Rat).Quo(x, y)
+			if op == OpMod {
+				q := new(big.Int).Quo(r.Num(), r.Denom()) // truncated
+				r = new(big.Rat).Sub(x, new(big.Rat).Mul(new(big.Rat).SetInt(q), y))
+			}
+		}
+		v, ok := fitsDecimal(roundRat(r, res.Scale), res.Precision)
+		if !ok {
+			bld.AppendNull()
+			continue
+		}
+		bld.Append(v)
+	}
+	return bld.NewArray()
+}
+
+func compileUnary(out *compiled, e *Unary) error {
+	c, err := compile(e.Child)
+	if err != nil {
+		return err
+	}
+	var k func(mem memory.Allocator, a arrow.Array) (arrow.Array, error)
+	switch e.Op {
+	case OpIsNull, OpIsNotNull:
+		want := e.Op == OpIsNotNull
+		k = func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
+			n := a.Len()
+			v := validityOf(mem, n, a)
+			if !want {
+				for i := range v.bits {
+					v.bits[i] = ^v.bits[i]
+				}
+			}
+			return boolOut(n, v, newBitmap(mem, n, true)), nil
+		}
+	case OpNot:
+		k = func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
+			n := a.Len()
+			vals := newBitmap(mem, n, false)
+			ba := a.(*array.Boolean)
+			for i := 0; i < n; i++ {
+				vals.setTo(i, !ba.Value(i))
+			}
+			return boolOut(n, vals, validityOf(mem, n, a)), nil
+		}
+	case OpNeg:
+		at := types.ToArrow(c.t)
+		switch t := c.t.(type) {
+		case types.ByteType:
+			k = negK[int8](at)
+		case types.ShortType:
+			k = negK[int16](at)
+		case types.IntegerType:
+			k = negK[int32](at)
+		case types.LongType:
+			k = negK[int64](at)
+		case types.FloatType:
+			k = negK[float32](at)
+		case types.DoubleType:
+			k = negK[float64](at)
+		case decT:
+			k = func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
+				bld := array.NewDecimal128Builder(mem, at.(*arrow.Decimal128Type))
+				defer bld.Release()
+				vs := decValues(a)
+				for i := range vs {
+					if a.IsNull(i) {
+						bld.AppendNull()
+					} else {
+						bld.Append(vs[i].Negate())
+					}
+				}
+				_ = t
+				return bld.NewArray(), nil
+			}
+		default:
+			return fmt.Errorf("expr: compile %s: negate %s: %w", e, c.t.SQL(), ErrUnsupported)
+		}
+	}
+	out.f = func(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+		a, err := c.f(ctx, mem, b)
+		if err != nil {
+			return nil, err
+		}
+		defer a.Release()
+		return k(mem, a)
+	}
+	return nil
+}
+
+func negK[T physical](at arrow.DataType) func(memory.Allocator, arrow.Array) (arrow.Array, error) {
+	return func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
+		av := values[T](a)
+		o := newFixedOut[T](mem, len(av), validityOf(mem, len(av), a))
+		for i := range av {
+			o.vals[i] = -av[i]
+		}
+		return o.finish(at), nil
+	}
+}
