@@ -39,7 +39,7 @@ func ParseFileSourceOffset(raw json.RawMessage) (FileSourceOffset, error) {
 
 // FilePlanOptions tunes PlanFiles.
 type FilePlanOptions struct {
-	// BaseURL is prefixed with "/" to a listed path to form the entry's Path
+	// BaseURL is joined with "/" to a listed path to form the entry's Path
 	// (the key of the seen set), e.g. the source store's URL().
 	BaseURL string
 	// MaxFilesPerTrigger caps the files per batch; <= 0 means no cap.
@@ -57,13 +57,16 @@ type FilePlanOptions struct {
 // partition directories (a "_" segment containing "="). The result is ready
 // for FileSourceLog.Add; an empty result means no new data.
 func PlanFiles(listing []storage.FileInfo, seen map[string]FileEntry, opts FilePlanOptions) []FileEntry {
-	base := strings.TrimSuffix(opts.BaseURL, "/")
+	base := opts.BaseURL
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
 	cand := make([]FileEntry, 0, len(listing))
 	for _, f := range listing {
 		if hiddenPath(f.Path) {
 			continue
 		}
-		p := base + "/" + f.Path
+		p := base + f.Path
 		if _, ok := seen[p]; ok {
 			continue
 		}

@@ -208,9 +208,22 @@ func (l *FileSourceLog) Get(ctx context.Context, id int64) ([]FileEntry, error) 
 		return nil, err
 	}
 	if err != nil {
-		// Compacted away: the next compact id at or above id holds it.
-		cid := (id/l.interval+1)*l.interval - 1
-		if es, err = l.read(ctx, cid); err != nil {
+		// Compacted away: the oldest compact file at or above id holds it.
+		ids, lerr := l.ids(ctx)
+		if lerr != nil {
+			return nil, lerr
+		}
+		found := false
+		for _, x := range ids {
+			if x >= id && l.isCompact(x) {
+				if es, err = l.read(ctx, x); err != nil {
+					return nil, err
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
 			return nil, err
 		}
 	}
