@@ -66,3 +66,21 @@ func TestRecoverReadsLogs(t *testing.T) {
 		t.Fatalf("committed batch 1: %+v", r)
 	}
 }
+
+func TestOpenCheckpointKeepsQueryID(t *testing.T) {
+	ctx := context.Background()
+	cp := storage.NewMemory()
+	c1, err := OpenCheckpoint(ctx, cp)
+	must(t, err)
+	must(t, c1.Offsets.Add(ctx, 0, OffsetSeq{}))
+	c2, err := OpenCheckpoint(ctx, cp)
+	must(t, err)
+	if c2.QueryID != c1.QueryID {
+		t.Errorf("query id %s -> %s", c1.QueryID, c2.QueryID)
+	}
+	r, err := c2.Recover(ctx)
+	must(t, err)
+	if !r.Rerun || r.NextBatchID != 0 {
+		t.Errorf("recovery %+v", r)
+	}
+}
