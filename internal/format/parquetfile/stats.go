@@ -42,16 +42,16 @@ type statsCollector struct {
 }
 
 type colStats struct {
-	name      string
-	typ       arrow.DataType
-	indexed   bool
-	nulls     int64
-	has       bool
+	name       string
+	typ        arrow.DataType
+	indexed    bool
+	nulls      int64
+	has        bool
 	minI, maxI int64
 	minF, maxF float64
 	minS, maxS string
 	minD, maxD decimal128.Num
-	children  []*colStats
+	children   []*colStats
 }
 
 func newStatsCollector(schema *arrow.Schema, limit int) *statsCollector {
