@@ -1,0 +1,325 @@
+package sql
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ingotdata/ingot/internal/expr"
+	"github.com/ingotdata/ingot/types"
+)
+
+// Operators the SQL dialect has beyond those internal/expr names. They use
+// the same string-typed operator kinds so they sit in ordinary Binary and
+// Unary nodes.
+const (
+	OpBitAnd expr.BinaryOperator = "&"
+	OpBitOr  expr.BinaryOperator = "|"
+	OpBitXor expr.BinaryOperator = "^"
+	OpIntDiv expr.BinaryOperator = "DIV"
+	OpBitNot expr.UnaryOperator  = "~"
+)
+
+// FormatExpr renders e as canonical SQL: every operator application is
+// parenthesised, literals carry their type (1L, 1.5D, DATE '...'), and
+// identifiers are backquoted when needed, so the text parses back to the
+// same tree. It differs from expr.Expr.String, which produces Spark's
+// column names rather than parseable SQL.
+func FormatExpr(e expr.Expr) string { return exprSQL(e) }
+
+func exprSQL(e expr.Expr) string {
+	switch e := e.(type) {
+	case nil:
+		return "<nil>"
+	case *expr.ColumnRef:
+		if e.Qualifier == "" {
+			return quoteIdent(e.Name)
+		}
+		return quoteQualifier(e.Qualifier) + "." + quoteIdent(e.Name)
+	case *expr.Star:
+		if e.Qualifier == "" {
+			return "*"
+		}
+		return quoteQualifier(e.Qualifier) + ".*"
+	case *expr.Literal:
+		return literalSQL(e)
+	case *expr.Alias:
+		return exprSQL(e.Child) + " AS " + quoteIdent(e.Name)
+	case *expr.Cast:
+		return "CAST(" + exprSQL(e.Child) + " AS " + e.To.SQL() + ")"
+	case *expr.Binary:
+		return "(" + exprSQL(e.Left) + " " + string(e.Op) + " " + exprSQL(e.Right) + ")"
+	case *expr.Unary:
+		switch e.Op {
+		case expr.OpIsNull, expr.OpIsNotNull:
+			return "(" + exprSQL(e.Child) + " " + string(e.Op) + ")"
+		}
+		return "(" + string(e.Op) + " " + exprSQL(e.Child) + ")"
+	case *expr.Call:
+		return quoteFuncName(e.Name) + "(" + exprList(e.Args) + ")"
+	case *expr.AggCall:
+		if e.Star {
+			return quoteFuncName(e.Name) + "(*)"
+		}
+		d := ""
+		if e.Distinct {
+			d = "DISTINCT "
+		}
+		return quoteFuncName(e.Name) + "(" + d + exprList(e.Args) + ")"
+	case *expr.SortOrder:
+		return sortSQL(e)
+	case *expr.CaseWhen:
+		var b strings.Builder
+		b.WriteString("CASE")
+		for _, w := range e.Whens {
+			b.WriteString(" WHEN " + exprSQL(w.Cond) + " THEN " + exprSQL(w.Value))
+		}
+		if e.Else != nil {
+			b.WriteString(" ELSE " + exprSQL(e.Else))
+		}
+		b.WriteString(" END")
+		return b.String()
+	case *expr.In:
+		not := ""
+		if e.Not {
+			not = "NOT "
+		}
+		return "(" + exprSQL(e.Child) + " " + not + "IN (" + exprList(e.List) + "))"
+	case *expr.Like:
+		not := ""
+		if e.Not {
+			not = "NOT "
+		}
+		return "(" + exprSQL(e.Child) + " " + not + "LIKE " + exprSQL(e.Pattern) + ")"
+	}
+	return e.String()
+}
+
+func exprList(es []expr.Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = exprSQL(e)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sortSQL(s *expr.SortOrder) string {
+	dir, nulls := " ASC", " NULLS LAST"
+	if s.Desc {
+		dir = " DESC"
+	}
+	if s.NullsFirst {
+		nulls = " NULLS FIRST"
+	}
+	return exprSQL(s.Child) + dir + nulls
+}
+
+func sortList(os []*expr.SortOrder) string {
+	parts := make([]string, len(os))
+	for i, o := range os {
+		parts[i] = sortSQL(o)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// literalSQL writes a literal so that it lexes back to the same type:
+// integer suffixes for non-INT integers, D for doubles, BD for integral
+// decimals, typed strings for dates and timestamps.
+func literalSQL(l *expr.Literal) string {
+	if l.Value == nil {
+		if l.Type == nil || l.Type == types.Null {
+			return "NULL"
+		}
+		return "CAST(NULL AS " + l.Type.SQL() + ")"
+	}
+	switch v := l.Value.(type) {
+	case bool:
+		if v {
+			return "TRUE"
+		}
+		return "FALSE"
+	case int8:
+		return strconv.FormatInt(int64(v), 10) + "Y"
+	case int16:
+		return strconv.FormatInt(int64(v), 10) + "S"
+	case int32:
+		switch l.Type {
+		case types.Date:
+			return "DATE '" + time.Unix(int64(v)*86400, 0).UTC().Format("2006-01-02") + "'"
+		}
+		return strconv.FormatInt(int64(v), 10)
+	case int64:
+		switch l.Type {
+		case types.Timestamp, types.TimestampNTZ:
+			ts := time.UnixMicro(v).UTC().Format("2006-01-02 15:04:05.999999")
+			return l.Type.SQL() + " '" + ts + "'"
+		}
+		return strconv.FormatInt(v, 10) + "L"
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return "CAST('" + javaSpecial(v) + "' AS DOUBLE)"
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64) + "D"
+	case float32:
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return "CAST('" + javaSpecial(float64(v)) + "' AS FLOAT)"
+		}
+		return strconv.FormatFloat(float64(v), 'g', -1, 32) + "F"
+	case string:
+		return quoteString(v)
+	case []byte:
+		return "X'" + strings.ToUpper(hex.EncodeToString(v)) + "'"
+	case expr.Decimal:
+		return decimalSQL(v)
+	case *expr.Decimal:
+		return decimalSQL(*v)
+	}
+	return fmt.Sprintf("%v", l.Value)
+}
+
+func javaSpecial(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case v > 0:
+		return "Infinity"
+	}
+	return "-Infinity"
+}
+
+// decimalSQL renders a decimal with exactly its scale. A decimal whose
+// precision exceeds its digit count (DECIMAL(5,1) holding 1.5) cannot be
+// written as a plain literal, so it is cast.
+func decimalSQL(d expr.Decimal) string {
+	neg := strings.HasPrefix(d.Unscaled, "-")
+	digits := strings.TrimPrefix(d.Unscaled, "-")
+	s := digits
+	if d.Scale > 0 {
+		for len(s) <= d.Scale {
+			s = "0" + s
+		}
+		s = s[:len(s)-d.Scale] + "." + s[len(s)-d.Scale:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	p, sc := decimalLiteralType(strings.TrimLeft(digits, "0"), d.Scale)
+	if p != d.Precision || sc != d.Scale {
+		return "CAST(" + s + "BD AS DECIMAL(" + strconv.Itoa(d.Precision) + "," + strconv.Itoa(d.Scale) + "))"
+	}
+	if d.Scale == 0 {
+		return s + "BD"
+	}
+	return s
+}
+
+// quoteString renders s as a single-quoted Spark string literal.
+func quoteString(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'':
+			b.WriteString(`\'`)
+		case '\\':
+			// \% and \_ are kept verbatim by the lexer, so they need no doubling.
+			if i+1 < len(s) && (s[i+1] == '%' || s[i+1] == '_') {
+				b.WriteByte('\\')
+			} else {
+				b.WriteString(`\\`)
+			}
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case 0:
+			b.WriteString(`\0`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// quoteIdent backquotes an identifier that is not a plain word or that
+// the parser would read as a keyword in an expression or alias position.
+func quoteIdent(s string) string {
+	if s == "" {
+		return "``"
+	}
+	plain := !isDigit(s[0])
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c)
+	}
+	if plain && !reserved[strings.ToUpper(s)] && !exprKeywords[strings.ToUpper(s)] {
+		return s
+	}
+	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
+}
+
+// quoteQualifier quotes each dot-separated part of a qualifier.
+func quoteQualifier(q string) string {
+	parts := strings.Split(q, ".")
+	for i, p := range parts {
+		parts[i] = quoteIdent(p)
+	}
+	return strings.Join(parts, ".")
+}
+
+// quoteFuncName leaves function names that clash with keywords (left,
+// right, if, date, ...) unquoted, since a name followed by '(' is always
+// read as a call.
+func quoteFuncName(s string) string {
+	q := quoteIdent(s)
+	if q != s && !strings.ContainsAny(s, "` .") && s != "" && !isDigit(s[0]) {
+		return s
+	}
+	return q
+}
+
+func (n TableName) String() string {
+	if n.Path != "" {
+		return quoteIdent(n.Format) + "." + "`" + strings.ReplaceAll(n.Path, "`", "``") + "`"
+	}
+	var parts []string
+	for _, p := range []string{n.Catalog, n.Database} {
+		if p != "" {
+			parts = append(parts, quoteIdent(p))
+		}
+	}
+	return strings.Join(append(parts, quoteIdent(n.Name)), ".")
+}
+
+func identList(names []string) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = quoteIdent(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func propertyList(ps []Property) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = propertyKey(p.Key) + " = " + quoteString(p.Value)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// propertyKey renders a key unquoted when it is a dotted word
+// (delta.appendOnly), else as a string.
+func propertyKey(k string) string {
+	for _, part := range strings.Split(k, ".") {
+		if quoteIdent(part) != part {
+			return quoteString(k)
+		}
+	}
+	return k
+}
