@@ -436,14 +436,14 @@ type openFile struct {
 // fileWriter routes rows to one open file per partition and rolls files at
 // the target row count.
 type fileWriter struct {
-	t     *Table
-	plan  *writePlan
-	opts  WriteOptions
-	open  map[string]*openFile
-	adds  []AddFile
-	seq   int
-	mem   memory.Allocator
-	rows  int64
+	t    *Table
+	plan *writePlan
+	opts WriteOptions
+	open map[string]*openFile
+	adds []AddFile
+	seq  int
+	mem  memory.Allocator
+	rows int64
 }
 
 func (t *Table) writeFiles(ctx context.Context, data batch.Reader, plan *writePlan, opts WriteOptions) ([]AddFile, int64, error) {
