@@ -1,0 +1,133 @@
+package csv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/cockroachdb/datadriven"
+
+	"github.com/ingotdata/ingot/types"
+)
+
+// TestDataDriven runs testdata/*.txt. Commands:
+//
+//	infer [header] [infer] [delim=C] [null=S] [sample=N] [sampling=R] [tsformat=P] [mode=M]
+//	<file contents>
+//
+//	read [header] [delim=C] [null=S] [mode=M] [batch=N] [tsformat=P]
+//	<schema DDL>
+//	<file contents>
+//
+// infer prints the schema tree; read prints one line per row ("|"-separated,
+// NULL for nulls) and "-- batch" between batches. Errors print as "error: ...".
+// In inputs, "\t" stands for a tab and a trailing "⏎" for a "\r".
+func TestDataDriven(t *testing.T) {
+	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+			opts := optionsFromArgs(t, d)
+			input := strings.NewReplacer(`\t`, "\t", "⏎", "\r").Replace(d.Input)
+			switch d.Cmd {
+			case "infer":
+				st, err := Infer(strings.NewReader(input), "in.csv", opts)
+				if err != nil {
+					return "error: " + err.Error() + "\n"
+				}
+				return st.TreeString()
+			case "read":
+				ddl, body, _ := strings.Cut(input, "\n")
+				dt, err := types.ParseSQLType(ddl)
+				if err != nil {
+					d.Fatalf(t, "schema: %v", err)
+				}
+				mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+				defer mem.AssertSize(t, 0)
+				opts.Allocator = mem
+				return readAllText(strings.NewReader(body), dt.(types.StructType), opts)
+			}
+			d.Fatalf(t, "unknown command %s", d.Cmd)
+			return ""
+		})
+	})
+}
+
+func optionsFromArgs(t *testing.T, d *datadriven.TestData) Options {
+	var o Options
+	for _, a := range d.CmdArgs {
+		val := ""
+		if len(a.Vals) > 0 {
+			val = a.Vals[0]
+		}
+		switch a.Key {
+		case "header":
+			o.Header = true
+		case "infer":
+			o.InferSchema = true
+		case "delim":
+			if val == `\t` {
+				val = "\t"
+			}
+			o.Delimiter = val[0]
+		case "null":
+			o.NullValue = val
+		case "sample":
+			fmt.Sscan(val, &o.SampleRows)
+		case "sampling":
+			fmt.Sscan(val, &o.SamplingRatio)
+		case "batch":
+			fmt.Sscan(val, &o.BatchSize)
+		case "tsformat":
+			o.TimestampFormat = strings.ReplaceAll(val, "_", " ")
+		case "mode":
+			m, err := ParseMode(val)
+			if err != nil {
+				d.Fatalf(t, "%v", err)
+			}
+			o.Mode = m
+		default:
+			d.Fatalf(t, "unknown argument %s", a.Key)
+		}
+	}
+	return o
+}
+
+func readAllText(in io.Reader, schema types.StructType, opts Options) string {
+	r, err := Read(in, "in.csv", schema, opts)
+	if err != nil {
+		return "error: " + err.Error() + "\n"
+	}
+	defer r.Close()
+	var b strings.Builder
+	for n := 0; ; n++ {
+		rec, err := r.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			b.WriteString("error: " + err.Error() + "\n")
+			break
+		}
+		if n > 0 {
+			b.WriteString("-- batch\n")
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			for j, col := range rec.Columns() {
+				if j > 0 {
+					b.WriteString(" | ")
+				}
+				if col.IsNull(i) {
+					b.WriteString("NULL")
+				} else {
+					fmt.Fprintf(&b, "%q", col.ValueStr(i))
+				}
+			}
+			b.WriteString("\n")
+		}
+		rec.Release()
+	}
+	return b.String()
+}
