@@ -9,12 +9,12 @@ import (
 // slices of the input (no copy); quoted fields are unescaped into buf. A
 // quoted field may span lines. Blank lines are skipped, as Spark does.
 type splitter struct {
-	name                string
-	data                []byte
-	pos                 int
-	line                int // line of data[pos], 1-based
+	name                 string
+	data                 []byte
+	pos                  int
+	line                 int // line of data[pos], 1-based
 	delim, quote, escape byte
-	noQuote             bool
+	noQuote              bool
 
 	recLine int // line where the last record started
 	spans   []span
