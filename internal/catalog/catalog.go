@@ -52,7 +52,7 @@ func WithClock(now func() time.Time) Option { return func(c *Catalog) { c.now = 
 func Open(ctx context.Context, warehouse storage.Store, opts ...Option) (*Catalog, error) {
 	c := &Catalog{
 		wh:       warehouse,
-		whURL:    strings.TrimSuffix(warehouse.URL(), "/"),
+		whURL:    trimURL(warehouse.URL()),
 		resolver: fileStore,
 		now:      time.Now,
 	}
@@ -122,14 +122,31 @@ func (c *Catalog) readJSON(ctx context.Context, key string, v any) error {
 // relToWarehouse returns location's path relative to the warehouse root, or
 // ok=false if location lies outside it.
 func (c *Catalog) relToWarehouse(location string) (string, bool) {
-	loc := strings.TrimSuffix(location, "/")
+	loc := trimURL(location)
 	if loc == c.whURL {
 		return "", true
 	}
-	if rest, ok := strings.CutPrefix(loc, c.whURL+"/"); ok {
+	if rest, ok := strings.CutPrefix(loc, joinURL(c.whURL, "")); ok {
 		return rest, true
 	}
 	return "", false
+}
+
+// trimURL drops a trailing "/" from a directory URL, but not from a bare
+// root such as "memory://" or "file:///".
+func trimURL(u string) string {
+	for strings.HasSuffix(u, "/") && !strings.HasSuffix(u, "//") {
+		u = u[:len(u)-1]
+	}
+	return u
+}
+
+// joinURL appends a path segment to a directory URL.
+func joinURL(dir, name string) string {
+	if strings.HasSuffix(dir, "/") {
+		return dir + name
+	}
+	return dir + "/" + name
 }
 
 // deleteData removes every object under a managed table's location. It

@@ -36,7 +36,7 @@ func (c *Catalog) defaultDatabaseLocation(db string) string {
 	if db == DefaultDatabase {
 		return c.whURL
 	}
-	return c.whURL + "/" + db + ".db"
+	return joinURL(c.whURL, db+".db")
 }
 
 // CreateDatabase registers db. Its name is stored lower-case; an empty
@@ -48,7 +48,7 @@ func (c *Catalog) CreateDatabase(ctx context.Context, db Database, ifNotExists b
 		return err
 	}
 	name := normalize(db.Name)
-	loc := strings.TrimSuffix(db.Location, "/")
+	loc := trimURL(db.Location)
 	if loc == "" {
 		loc = c.defaultDatabaseLocation(name)
 	}
@@ -127,13 +127,16 @@ func (c *Catalog) ListDatabases(ctx context.Context, pattern string) ([]Database
 
 // DropDatabase removes a database. A database holding tables fails with
 // ErrDatabaseNotEmpty unless cascade, which drops its tables first (deleting
-// managed tables' data). The default database cannot be dropped.
+// managed tables' data). As in Spark, the database's directory is then
+// deleted with everything in it — only when it lies inside the warehouse.
+// The default database cannot be dropped.
 func (c *Catalog) DropDatabase(ctx context.Context, name string, ifExists, cascade bool) error {
 	name = normalize(name)
 	if name == DefaultDatabase {
 		return errDropDefault()
 	}
-	if _, err := c.GetDatabase(ctx, name); err != nil {
+	db, err := c.GetDatabase(ctx, name)
+	if err != nil {
 		if ifExists && errors.Is(err, ErrDatabaseNotFound) {
 			return nil
 		}
@@ -153,6 +156,26 @@ func (c *Catalog) DropDatabase(ctx context.Context, name string, ifExists, casca
 	}
 	if err := c.wh.Delete(ctx, dbKey(name)); err != nil {
 		return fmt.Errorf("catalog: drop database %s: %w", quote(name), err)
+	}
+	return c.deleteDatabaseDir(ctx, name, db.Location)
+}
+
+// deleteDatabaseDir removes what is left in a dropped database's directory
+// (Spark deletes the directory recursively), but only for a directory inside
+// the warehouse: a LOCATION given by the user may hold other data.
+func (c *Catalog) deleteDatabaseDir(ctx context.Context, name, location string) error {
+	rel, ok := c.relToWarehouse(location)
+	if !ok || rel == "" || rel == Dir || strings.HasPrefix(rel, Dir+"/") {
+		return nil
+	}
+	files, err := c.wh.List(ctx, rel+"/")
+	if err != nil {
+		return fmt.Errorf("catalog: drop database %s: %w", quote(name), err)
+	}
+	for _, f := range files {
+		if err := c.wh.Delete(ctx, f.Path); err != nil {
+			return fmt.Errorf("catalog: drop database %s: %w", quote(name), err)
+		}
 	}
 	return nil
 }

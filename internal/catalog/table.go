@@ -50,9 +50,9 @@ func (e tableEntry) table() Table {
 func (c *Catalog) DefaultTableLocation(db, table string) string {
 	db, table = normalize(db), normalize(table)
 	if d, err := c.GetDatabase(context.Background(), db); err == nil {
-		return d.Location + "/" + table
+		return joinURL(d.Location, table)
 	}
-	return c.defaultDatabaseLocation(db) + "/" + table
+	return joinURL(c.defaultDatabaseLocation(db), table)
 }
 
 // CreateTable registers t in its database (DefaultDatabase if empty). A
@@ -72,12 +72,12 @@ func (c *Catalog) CreateTable(ctx context.Context, t Table, ifNotExists bool) er
 	if err != nil {
 		return err
 	}
-	t.Location = strings.TrimSuffix(t.Location, "/")
+	t.Location = trimURL(t.Location)
 	if t.Location == "" {
 		if !t.Managed {
 			return fmt.Errorf("catalog: create table %s: an external table needs a location", t.Ident())
 		}
-		t.Location = db.Location + "/" + t.Name
+		t.Location = joinURL(db.Location, t.Name)
 	}
 	if t.Provider == "" {
 		t.Provider = "delta"
@@ -210,7 +210,7 @@ func (c *Catalog) AlterTable(ctx context.Context, db, name string, fn func(*Tabl
 		return err
 	}
 	nt.Database, nt.Name, nt.CreatedAt = t.Database, t.Name, t.CreatedAt
-	nt.Location = strings.TrimSuffix(nt.Location, "/")
+	nt.Location = trimURL(nt.Location)
 	if len(nt.Properties) == 0 {
 		nt.Properties = nil
 	}
