@@ -25,14 +25,18 @@ func compileBinary(out *compiled, e *Binary) error {
 	switch e.Op {
 	case OpAnd, OpOr:
 		and := e.Op == OpAnd
-		k = func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) { return logicKernel(mem, and, a, b), nil }
+		k = func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) {
+			return logicKernel(mem, and, a, b), nil
+		}
 	case OpEq, OpNotEq, OpLt, OpLtEq, OpGt, OpGtEq, OpNullSafe:
 		cmp, err := comparer(lt)
 		if err != nil {
 			return fmt.Errorf("expr: compile %s: %w", e, err)
 		}
 		op := e.Op
-		k = func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) { return compareKernel(mem, op, cmp, a, b), nil }
+		k = func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) {
+			return compareKernel(mem, op, cmp, a, b), nil
+		}
 	default:
 		ld, lDec := lt.(decT)
 		rd, rDec := rt.(decT)

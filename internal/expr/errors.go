@@ -43,3 +43,5 @@ func mismatch(class string, e Expr, format string, args ...any) error {
 		kind:    ErrDataTypeMismatch,
 	}
 }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -1,7 +1,10 @@
 package expr
 
 import (
+	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -37,6 +40,7 @@ type callArgs struct {
 	types []types.DataType
 	lits  []*Literal
 	ret   types.DataType
+	start time.Time // when the expression was compiled (current_timestamp)
 }
 
 type kernel func(c *callArgs) (arrow.Array, error)
@@ -66,4 +70,75 @@ func FunctionNames() []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+func compileCall(out *compiled, e *Call) error {
+	f, ok := registry[strings.ToLower(e.Name)]
+	if !ok {
+		return unknownFunction(e.Name)
+	}
+	cs, err := compileAll(e.Args)
+	if err != nil {
+		return err
+	}
+	ts := make([]types.DataType, len(cs))
+	lits := make([]*Literal, len(e.Args))
+	for i, c := range cs {
+		ts[i] = c.t
+		lits[i] = foldLiteral(e.Args[i])
+	}
+	ret := out.t
+	start := time.Now()
+	k := f.kernel
+	out.f = func(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+		args, err := evalAll(ctx, mem, b, cs)
+		if err != nil {
+			return nil, err
+		}
+		defer releaseAll(args)
+		res, err := k(&callArgs{mem: mem, n: int(b.NumRows()), args: args, types: ts, lits: lits, ret: ret, start: start})
+		if err != nil {
+			return nil, fmt.Errorf("expr: %s: %w", e, err)
+		}
+		return res, nil
+	}
+	return nil
+}
+
+// foldLiteral returns the literal behind e (through aliases and implicit
+// casts of non-null literals it can convert), or nil.
+func foldLiteral(e Expr) *Literal {
+	switch e := e.(type) {
+	case *Literal:
+		return e
+	case *Alias:
+		return foldLiteral(e.Child)
+	case *Cast:
+		l := foldLiteral(e.Child)
+		if l == nil {
+			return nil
+		}
+		if l.Value == nil {
+			return &Literal{Type: e.To}
+		}
+		if types.IsIntegral(l.Type) && types.IsIntegral(e.To) {
+			return &Literal{Value: litInt(l.Value), Type: types.Long}
+		}
+	}
+	return nil
+}
+
+// litIntArg is the integer value of constant argument i, or def.
+func (c *callArgs) litIntArg(i int, def int64) (int64, error) {
+	if i >= len(c.args) {
+		return def, nil
+	}
+	l := c.lits[i]
+	if l == nil || !types.IsIntegral(l.Type) {
+		return 0, fmt.Errorf("argument %d must be an integer constant", i+1)
+	}
+	if l.Value == nil {
+		return def, nil
+	}
+	return litInt(l.Value), nil
 }

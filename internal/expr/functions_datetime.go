@@ -1,0 +1,327 @@
+package expr
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/ingotdata/ingot/types"
+)
+
+// Datetime functions work in the session time zone, which is UTC.
+
+func toDateArg(args []types.DataType) ([]types.DataType, error) {
+	switch args[0].(type) {
+	case dateT:
+		return []types.DataType{nil}, nil
+	case tsT, tsNTZT, types.StringType, types.NullType:
+		return []types.DataType{types.Date}, nil
+	}
+	return nil, fmt.Errorf("parameter 1 requires the \"DATE\" type, however it has the type %s", quoteType(args[0]))
+}
+
+func toTimestampArg(args []types.DataType) ([]types.DataType, error) {
+	switch args[0].(type) {
+	case tsT:
+		return []types.DataType{nil}, nil
+	case dateT, tsNTZT, types.StringType, types.NullType:
+		return []types.DataType{types.Timestamp}, nil
+	}
+	return nil, fmt.Errorf("parameter 1 requires the \"TIMESTAMP\" type, however it has the type %s", quoteType(args[0]))
+}
+
+func dateField(f func(t time.Time) int) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		return mapFixed[int32, int32](c.mem, c.args[0], arrow.PrimitiveTypes.Int32, func(d int32) (int32, bool) {
+			return int32(f(time.Unix(int64(d)*86400, 0).UTC())), true
+		}), nil
+	}
+}
+
+func timeField(f func(us int64) int32) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		return mapFixed[int64, int32](c.mem, c.args[0], arrow.PrimitiveTypes.Int32, func(us int64) (int32, bool) {
+			return f(us), true
+		}), nil
+	}
+}
+
+func microsOfDay(us int64) int64 { return us - floorDiv(us, microsPerDay)*microsPerDay }
+
+func init() {
+	intRes := returns(types.Integer)
+	register(&FunctionInfo{Name: "year", MinArgs: 1, MaxArgs: 1, Coerce: toDateArg, Result: intRes,
+		kernel: dateField(func(t time.Time) int { return t.Year() })})
+	register(&FunctionInfo{Name: "month", MinArgs: 1, MaxArgs: 1, Coerce: toDateArg, Result: intRes,
+		kernel: dateField(func(t time.Time) int { return int(t.Month()) })})
+	register(&FunctionInfo{Name: "day", MinArgs: 1, MaxArgs: 1, Coerce: toDateArg, Result: intRes,
+		kernel: dateField(func(t time.Time) int { return t.Day() })}, "dayofmonth")
+	register(&FunctionInfo{Name: "dayofweek", MinArgs: 1, MaxArgs: 1, Coerce: toDateArg, Result: intRes,
+		kernel: dateField(func(t time.Time) int { return int(t.Weekday()) + 1 })})
+	register(&FunctionInfo{Name: "hour", MinArgs: 1, MaxArgs: 1, Coerce: toTimestampArg, Result: intRes,
+		kernel: timeField(func(us int64) int32 { return int32(microsOfDay(us) / (3600 * microsPerSecond)) })})
+	register(&FunctionInfo{Name: "minute", MinArgs: 1, MaxArgs: 1, Coerce: toTimestampArg, Result: intRes,
+		kernel: timeField(func(us int64) int32 { return int32(microsOfDay(us) / (60 * microsPerSecond) % 60) })})
+	register(&FunctionInfo{Name: "second", MinArgs: 1, MaxArgs: 1, Coerce: toTimestampArg, Result: intRes,
+		kernel: timeField(func(us int64) int32 { return int32(microsOfDay(us) / microsPerSecond % 60) })})
+	register(&FunctionInfo{Name: "to_date", MinArgs: 1, MaxArgs: 2, Coerce: parseArgs(types.Date), Result: returnsNullable(types.Date),
+		kernel: parseKernel(types.Date)})
+	register(&FunctionInfo{Name: "to_timestamp", MinArgs: 1, MaxArgs: 2, Coerce: parseArgs(types.Timestamp), Result: returnsNullable(types.Timestamp),
+		kernel: parseKernel(types.Timestamp)})
+	register(&FunctionInfo{Name: "unix_timestamp", MinArgs: 0, MaxArgs: 2,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			if len(args) == 0 {
+				return nil, nil
+			}
+			return parseArgs(types.Timestamp)(args)
+		},
+		Result: returnsNullable(types.Long),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			if len(c.args) == 0 {
+				return constArray(c.mem, &Literal{Value: time.Now().Unix(), Type: types.Long}, c.n)
+			}
+			ts, err := parseKernel(types.Timestamp)(c)
+			if err != nil {
+				return nil, err
+			}
+			defer ts.Release()
+			return mapFixed[int64, int64](c.mem, ts, arrow.PrimitiveTypes.Int64, func(us int64) (int64, bool) {
+				return floorDiv(us, microsPerSecond), true
+			}), nil
+		}})
+	register(&FunctionInfo{Name: "from_unixtime", MinArgs: 1, MaxArgs: 2,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			out := []types.DataType{types.Long, types.String}[:len(args)]
+			if !types.IsNumeric(args[0]) && !isString(args[0]) && !isNullT(args[0]) {
+				return nil, fmt.Errorf("parameter 1 requires the \"BIGINT\" type, however it has the type %s", quoteType(args[0]))
+			}
+			return out, nil
+		},
+		Result: returns(types.String),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			layout, err := c.formatArg(1, "yyyy-MM-dd HH:mm:ss")
+			if err != nil {
+				return nil, err
+			}
+			secs := values[int64](c.args[0])
+			return formatTimes(c, c.args[0], func(i int) time.Time { return time.Unix(secs[i], 0).UTC() }, layout), nil
+		}})
+	register(&FunctionInfo{Name: "date_format", MinArgs: 2, MaxArgs: 2,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			out, err := toTimestampArg(args[:1])
+			if err != nil {
+				return nil, err
+			}
+			return append(out, types.String), nil
+		},
+		Result: returns(types.String),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			layout, err := c.formatArg(1, "")
+			if err != nil {
+				return nil, err
+			}
+			us := values[int64](c.args[0])
+			return formatTimes(c, c.args[0], func(i int) time.Time { return time.UnixMicro(us[i]).UTC() }, layout), nil
+		}})
+	// current_date and current_timestamp are fixed when the expression is
+	// compiled, so one query sees one instant (Spark fixes it per query).
+	register(&FunctionInfo{Name: "current_timestamp", MinArgs: 0, MaxArgs: 0, Result: returns(types.Timestamp),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			return constArray(c.mem, &Literal{Value: c.now().UnixMicro(), Type: types.Timestamp}, c.n)
+		}}, "now")
+	register(&FunctionInfo{Name: "current_date", MinArgs: 0, MaxArgs: 0, Result: returns(types.Date),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			return constArray(c.mem, &Literal{Value: int32(floorDiv(c.now().Unix(), 86400)), Type: types.Date}, c.n)
+		}})
+}
+
+func (c *callArgs) now() time.Time {
+	if c.start.IsZero() {
+		return time.Now()
+	}
+	return c.start
+}
+
+func parseArgs(target types.DataType) func([]types.DataType) ([]types.DataType, error) {
+	return func(args []types.DataType) ([]types.DataType, error) {
+		out := make([]types.DataType, len(args))
+		switch args[0].(type) {
+		case types.StringType, types.NullType:
+			out[0] = types.String
+		case dateT, tsT, tsNTZT:
+			if len(args) == 1 {
+				out[0] = target
+			}
+		default:
+			return nil, fmt.Errorf("parameter 1 requires the \"STRING\" type, however it has the type %s", quoteType(args[0]))
+		}
+		if len(args) > 1 {
+			out[1] = types.String
+		}
+		return out, nil
+	}
+}
+
+// formatArg reads a constant Spark datetime pattern and translates it to a
+// Go layout.
+func (c *callArgs) formatArg(i int, def string) (string, error) {
+	pat := def
+	if i < len(c.args) {
+		l := c.lits[i]
+		if l == nil || l.Value == nil {
+			return "", fmt.Errorf("the format (argument %d) must be a string constant", i+1)
+		}
+		pat, _ = l.Value.(string)
+	}
+	return goLayout(pat)
+}
+
+// parseKernel is to_date/to_timestamp: without a pattern it is a cast;
+// with one, each string is parsed with the translated layout (NULL when
+// it does not match, as non-ANSI Spark).
+func parseKernel(target types.DataType) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		if len(c.args) == 1 {
+			k, err := castKernel(c.types[0], target)
+			if err != nil {
+				return nil, err
+			}
+			return k(c.mem, c.args[0])
+		}
+		if !isString(c.types[0]) {
+			k, err := castKernel(c.types[0], target)
+			if err != nil {
+				return nil, err
+			}
+			return k(c.mem, c.args[0])
+		}
+		layout, err := c.formatArg(1, "")
+		if err != nil {
+			return nil, err
+		}
+		s := c.args[0].(*array.String)
+		valid := validityOf(c.mem, c.n, s)
+		us := make([]int64, c.n)
+		for i := 0; i < c.n; i++ {
+			if !valid.get(i) {
+				continue
+			}
+			t, err := time.ParseInLocation(layout, strings.TrimSpace(s.Value(i)), time.UTC)
+			if err != nil {
+				valid.clear(i)
+				continue
+			}
+			us[i] = t.UnixMicro()
+		}
+		if _, ok := target.(dateT); ok {
+			return fillFrom(c.mem, c.n, valid, arrow.FixedWidthTypes.Date32, func(i int) int32 { return int32(floorDiv(us[i], microsPerDay)) }), nil
+		}
+		return fillFrom(c.mem, c.n, valid, types.ToArrow(target), func(i int) int64 { return us[i] }), nil
+	}
+}
+
+func formatTimes(c *callArgs, a arrow.Array, at func(i int) time.Time, layout string) arrow.Array {
+	bld := array.NewStringBuilder(c.mem)
+	defer bld.Release()
+	for i := 0; i < c.n; i++ {
+		if a.IsNull(i) {
+			bld.AppendNull()
+			continue
+		}
+		bld.Append(at(i).Format(layout))
+	}
+	return bld.NewArray()
+}
+
+// goLayout translates the common letters of Spark's datetime patterns
+// (yyyy MM dd HH mm ss SSS a EEE MMM, quoted literals) into a Go layout.
+func goLayout(p string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		c := p[i]
+		j := i
+		for j < len(p) && p[j] == c {
+			j++
+		}
+		n := j - i
+		switch c {
+		case '\'':
+			end := strings.IndexByte(p[i+1:], '\'')
+			if end < 0 {
+				return "", fmt.Errorf("unterminated quote in datetime pattern %q", p)
+			}
+			b.WriteString(p[i+1 : i+1+end])
+			i += end + 2
+			continue
+		case 'y':
+			if n == 2 {
+				b.WriteString("06")
+			} else {
+				b.WriteString("2006")
+			}
+		case 'M':
+			switch {
+			case n == 1:
+				b.WriteString("1")
+			case n == 2:
+				b.WriteString("01")
+			case n == 3:
+				b.WriteString("Jan")
+			default:
+				b.WriteString("January")
+			}
+		case 'd':
+			if n == 1 {
+				b.WriteString("2")
+			} else {
+				b.WriteString("02")
+			}
+		case 'H':
+			b.WriteString("15")
+		case 'h':
+			if n == 1 {
+				b.WriteString("3")
+			} else {
+				b.WriteString("03")
+			}
+		case 'm':
+			if n == 1 {
+				b.WriteString("4")
+			} else {
+				b.WriteString("04")
+			}
+		case 's':
+			if n == 1 {
+				b.WriteString("5")
+			} else {
+				b.WriteString("05")
+			}
+		case 'S':
+			// Go spells fractional seconds ".000"; the dot is usually the
+			// pattern's own literal, already written.
+			if i == 0 || p[i-1] != '.' {
+				b.WriteString(".")
+			}
+			b.WriteString(strings.Repeat("0", n))
+		case 'a':
+			b.WriteString("PM")
+		case 'E':
+			if n <= 3 {
+				b.WriteString("Mon")
+			} else {
+				b.WriteString("Monday")
+			}
+		case 'X', 'Z', 'x':
+			b.WriteString("Z07:00")
+		default:
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				return "", fmt.Errorf("datetime pattern letter %q in %q: %w", c, p, ErrUnsupported)
+			}
+			b.WriteString(p[i:j])
+		}
+		i = j
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,341 @@
+package expr
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/ingotdata/ingot/types"
+)
+
+// Helpers that the registry entries share.
+
+func anyTrue(ns []bool) bool {
+	for _, n := range ns {
+		if n {
+			return true
+		}
+	}
+	return false
+}
+
+func allTrue(ns []bool) bool {
+	for _, n := range ns {
+		if !n {
+			return false
+		}
+	}
+	return len(ns) > 0
+}
+
+// returns is a Result that is always t, NULL when any argument is.
+func returns(t types.DataType) func([]types.DataType, []bool) (types.DataType, bool, error) {
+	return func(_ []types.DataType, ns []bool) (types.DataType, bool, error) { return t, anyTrue(ns), nil }
+}
+
+// returnsNullable is a Result that is always t and may be NULL.
+func returnsNullable(t types.DataType) func([]types.DataType, []bool) (types.DataType, bool, error) {
+	return func([]types.DataType, []bool) (types.DataType, bool, error) { return t, true, nil }
+}
+
+var errNeedsNumeric = errors.New("requires numeric arguments")
+
+// argsTo casts every argument to t, accepting only what the predicate ok
+// allows (NULL always passes).
+func argsTo(t types.DataType, ok func(types.DataType) bool, why string) func([]types.DataType) ([]types.DataType, error) {
+	return func(args []types.DataType) ([]types.DataType, error) {
+		out := make([]types.DataType, len(args))
+		for i, a := range args {
+			if !isNullT(a) && !ok(a) {
+				return nil, fmt.Errorf("parameter %d requires %s, however it has the type %s", i+1, why, quoteType(a))
+			}
+			out[i] = t
+		}
+		return out, nil
+	}
+}
+
+func numericOrString(t types.DataType) bool { return types.IsNumeric(t) || isString(t) }
+
+var toDoubleArgs = argsTo(types.Double, numericOrString, `the "DOUBLE" type`)
+
+// mapDouble applies f to argument 0 (a DOUBLE); f returning false is NULL.
+func mapDouble(f func(float64) (float64, bool)) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		return mapFixed[float64, float64](c.mem, c.args[0], arrow.PrimitiveTypes.Float64, f), nil
+	}
+}
+
+func binaryDouble(f func(x, y float64) (float64, bool)) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		a, b := values[float64](c.args[0]), values[float64](c.args[1])
+		o := newFixedOut[float64](c.mem, c.n, validityOf(c.mem, c.n, c.args[0], c.args[1]))
+		for i := range o.vals {
+			r, ok := f(a[i], b[i])
+			if !ok {
+				o.valid.clear(i)
+			}
+			o.vals[i] = r
+		}
+		return o.finish(arrow.PrimitiveTypes.Float64), nil
+	}
+}
+
+func init() {
+	for _, up := range []bool{true, false} {
+		name, pretty, fn := "floor", "FLOOR", math.Floor
+		if up {
+			name, pretty, fn = "ceil", "CEIL", math.Ceil
+		}
+		aliases := []string{}
+		if up {
+			aliases = append(aliases, "ceiling")
+		}
+		register(&FunctionInfo{Name: name, PrettyName: pretty, MinArgs: 1, MaxArgs: 1,
+			Coerce: func(args []types.DataType) ([]types.DataType, error) {
+				switch t := args[0].(type) {
+				case decT:
+					return []types.DataType{nil}, nil
+				default:
+					if types.IsIntegral(t) {
+						return []types.DataType{types.Long}, nil
+					}
+				}
+				return toDoubleArgs(args)
+			},
+			Result: func(args []types.DataType, ns []bool) (types.DataType, bool, error) {
+				if d, ok := args[0].(decT); ok {
+					return boundedDecimal(max(d.Precision-d.Scale+1, 1), 0), ns[0], nil
+				}
+				return types.Long, ns[0], nil
+			},
+			kernel: roundingKernel(fn, up),
+		}, aliases...)
+	}
+	register(&FunctionInfo{Name: "round", MinArgs: 1, MaxArgs: 2, Coerce: roundCoerce, Result: roundResult, kernel: roundKernel(false)})
+	register(&FunctionInfo{Name: "bround", MinArgs: 1, MaxArgs: 2, Coerce: roundCoerce, Result: roundResult, kernel: roundKernel(true)})
+	register(&FunctionInfo{Name: "abs", MinArgs: 1, MaxArgs: 1,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			if types.IsNumeric(args[0]) {
+				return []types.DataType{nil}, nil
+			}
+			return toDoubleArgs(args)
+		},
+		Result: func(args []types.DataType, ns []bool) (types.DataType, bool, error) { return args[0], ns[0], nil },
+		kernel: absKernel,
+	})
+	register(&FunctionInfo{Name: "sqrt", PrettyName: "SQRT", MinArgs: 1, MaxArgs: 1, Coerce: toDoubleArgs, Result: returns(types.Double),
+		kernel: mapDouble(func(x float64) (float64, bool) { return math.Sqrt(x), true })})
+	register(&FunctionInfo{Name: "exp", PrettyName: "EXP", MinArgs: 1, MaxArgs: 1, Coerce: toDoubleArgs, Result: returns(types.Double),
+		kernel: mapDouble(func(x float64) (float64, bool) { return math.Exp(x), true })})
+	// Spark's logarithms are NULL for non-positive input.
+	register(&FunctionInfo{Name: "ln", MinArgs: 1, MaxArgs: 1, Coerce: toDoubleArgs, Result: returnsNullable(types.Double),
+		kernel: mapDouble(func(x float64) (float64, bool) { return math.Log(x), x > 0 })})
+	register(&FunctionInfo{Name: "log10", PrettyName: "LOG10", MinArgs: 1, MaxArgs: 1, Coerce: toDoubleArgs, Result: returnsNullable(types.Double),
+		kernel: mapDouble(func(x float64) (float64, bool) { return math.Log10(x), x > 0 })})
+	register(&FunctionInfo{Name: "log", PrettyName: "LOG", MinArgs: 1, MaxArgs: 2, Coerce: toDoubleArgs, Result: returnsNullable(types.Double),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			if len(c.args) == 1 {
+				return mapDouble(func(x float64) (float64, bool) { return math.Log(x), x > 0 })(c)
+			}
+			return binaryDouble(func(b, x float64) (float64, bool) { return math.Log(x) / math.Log(b), x > 0 && b > 0 })(c)
+		}})
+	register(&FunctionInfo{Name: "power", PrettyName: "POWER", MinArgs: 2, MaxArgs: 2, Coerce: toDoubleArgs, Result: returns(types.Double),
+		kernel: binaryDouble(func(x, y float64) (float64, bool) { return math.Pow(x, y), true })}, "pow")
+}
+
+func roundingKernel(fn func(float64) float64, up bool) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		a := c.args[0]
+		switch t := c.types[0].(type) {
+		case decT:
+			rt := c.ret.(decT)
+			return decimalMap(c, a, t, rt, func(r *big.Rat) *big.Int {
+				q, m := new(big.Int).DivMod(r.Num(), r.Denom(), new(big.Int)) // floor (Euclid, denom > 0)
+				if up && m.Sign() != 0 {
+					q.Add(q, big.NewInt(1))
+				}
+				return q
+			})
+		case types.LongType:
+			a.Retain()
+			return a, nil
+		default:
+			_ = t
+			return mapFixed[float64, int64](c.mem, a, arrow.PrimitiveTypes.Int64, func(x float64) (int64, bool) { return d2l(fn(x)), true }), nil
+		}
+	}
+}
+
+// decimalMap applies f to each decimal value as a rational, writing
+// results of type rt (NULL if they do not fit).
+func decimalMap(c *callArgs, a arrow.Array, t, rt decT, f func(*big.Rat) *big.Int) (arrow.Array, error) {
+	bld := array.NewDecimal128Builder(c.mem, types.ToArrow(rt).(*arrow.Decimal128Type))
+	defer bld.Release()
+	v := decValues(a)
+	for i := range v {
+		if a.IsNull(i) {
+			bld.AppendNull()
+			continue
+		}
+		r, ok := fitsDecimal(f(decRat(v[i], t.Scale)), rt.Precision)
+		if !ok {
+			bld.AppendNull()
+			continue
+		}
+		bld.Append(r)
+	}
+	return bld.NewArray(), nil
+}
+
+func roundCoerce(args []types.DataType) ([]types.DataType, error) {
+	out := make([]types.DataType, len(args))
+	if !types.IsNumeric(args[0]) {
+		if !isString(args[0]) && !isNullT(args[0]) {
+			return nil, fmt.Errorf("parameter 1 requires the \"NUMERIC\" type, however it has the type %s", quoteType(args[0]))
+		}
+		out[0] = types.Double
+	}
+	if len(args) > 1 {
+		if !types.IsIntegral(args[1]) {
+			return nil, fmt.Errorf("parameter 2 requires the \"INT\" type, however it has the type %s", quoteType(args[1]))
+		}
+		out[1] = types.Integer
+	}
+	return out, nil
+}
+
+// roundResult: same type as the input, except decimals keep at most the
+// requested scale (Spark's Round.dataType; the scale is read at compile
+// time, so here the input scale is kept as an upper bound).
+func roundResult(args []types.DataType, ns []bool) (types.DataType, bool, error) {
+	if d, ok := args[0].(decT); ok {
+		return boundedDecimal(d.Precision+1, d.Scale), true, nil
+	}
+	return args[0], ns[0], nil
+}
+
+// roundKernel rounds HALF_UP (round) or HALF_EVEN (bround) at d digits.
+// Doubles round through their shortest decimal form, as Spark's
+// BigDecimal(d) does, so round(2.675, 2) is 2.68.
+func roundKernel(even bool) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		d, err := c.litIntArg(1, 0)
+		if err != nil {
+			return nil, err
+		}
+		scale := int(d)
+		rnd := func(r *big.Rat) *big.Rat {
+			if scale >= 0 {
+				q := roundRatMode(r, scale, even)
+				return new(big.Rat).SetFrac(q, pow10(scale))
+			}
+			shifted := new(big.Rat).Quo(r, new(big.Rat).SetInt(pow10(-scale)))
+			q := roundRatMode(shifted, 0, even)
+			return new(big.Rat).SetInt(q.Mul(q, pow10(-scale)))
+		}
+		a := c.args[0]
+		switch t := c.types[0].(type) {
+		case types.DoubleType, types.FloatType:
+			bits := 64
+			if _, f32 := t.(types.FloatType); f32 {
+				bits = 32
+			}
+			f, _ := floatReader(a, t)
+			vals := make([]float64, a.Len())
+			for i := range vals {
+				x := f(i)
+				if math.IsNaN(x) || math.IsInf(x, 0) || a.IsNull(i) {
+					vals[i] = x
+					continue
+				}
+				r, _ := new(big.Rat).SetString(strconv.FormatFloat(x, 'g', -1, bits))
+				vals[i], _ = rnd(r).Float64()
+			}
+			if bits == 32 {
+				return fillFrom(c.mem, a.Len(), validityOf(c.mem, a.Len(), a), arrow.PrimitiveTypes.Float32, func(i int) float32 { return float32(vals[i]) }), nil
+			}
+			return fillFrom(c.mem, a.Len(), validityOf(c.mem, a.Len(), a), arrow.PrimitiveTypes.Float64, func(i int) float64 { return vals[i] }), nil
+		case decT:
+			rt := c.ret.(decT)
+			return decimalMap(c, a, t, rt, func(r *big.Rat) *big.Int {
+				return roundRatMode(rnd(r), rt.Scale, false)
+			})
+		}
+		// Integral: only negative scales change the value.
+		ir, err := intReader(a)
+		if err != nil {
+			return nil, err
+		}
+		res := make([]int64, a.Len())
+		for i := range res {
+			v := ir(i)
+			if scale < 0 && !a.IsNull(i) {
+				v = rnd(new(big.Rat).SetInt64(v)).Num().Int64()
+			}
+			res[i] = v
+		}
+		k, err := castKernel(types.Long, c.types[0])
+		if err != nil {
+			return nil, err
+		}
+		masked := fillFrom(c.mem, a.Len(), validityOf(c.mem, a.Len(), a), arrow.PrimitiveTypes.Int64, func(i int) int64 { return res[i] })
+		defer masked.Release()
+		return k(c.mem, masked)
+	}
+}
+
+// roundRatMode rounds r to scale digits, HALF_UP or HALF_EVEN.
+func roundRatMode(r *big.Rat, scale int, even bool) *big.Int {
+	if !even {
+		return roundRat(r, scale)
+	}
+	num := new(big.Int).Mul(r.Num(), pow10(scale))
+	q, m := new(big.Int).QuoRem(num, r.Denom(), new(big.Int))
+	m.Abs(m).Lsh(m, 1)
+	c := m.Cmp(r.Denom())
+	if c > 0 || (c == 0 && q.Bit(0) == 1) {
+		if num.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return q
+}
+
+func absKernel(c *callArgs) (arrow.Array, error) {
+	a := c.args[0]
+	at := types.ToArrow(c.ret)
+	switch t := c.types[0].(type) {
+	case types.ByteType:
+		return mapFixed[int8, int8](c.mem, a, at, func(x int8) (int8, bool) { return absInt(x), true }), nil
+	case types.ShortType:
+		return mapFixed[int16, int16](c.mem, a, at, func(x int16) (int16, bool) { return absInt(x), true }), nil
+	case types.IntegerType:
+		return mapFixed[int32, int32](c.mem, a, at, func(x int32) (int32, bool) { return absInt(x), true }), nil
+	case types.LongType:
+		return mapFixed[int64, int64](c.mem, a, at, func(x int64) (int64, bool) { return absInt(x), true }), nil
+	case types.FloatType:
+		return mapFixed[float32, float32](c.mem, a, at, func(x float32) (float32, bool) { return float32(math.Abs(float64(x))), true }), nil
+	case types.DoubleType:
+		return mapFixed[float64, float64](c.mem, a, at, func(x float64) (float64, bool) { return math.Abs(x), true }), nil
+	case decT:
+		return decimalMap(c, a, t, c.ret.(decT), func(r *big.Rat) *big.Int {
+			return roundRat(new(big.Rat).Abs(r), t.Scale)
+		})
+	}
+	return nil, fmt.Errorf("abs of %s: %w", c.types[0].SQL(), ErrUnsupported)
+}
+
+// absInt wraps for the minimum value, like Java's Math.abs.
+func absInt[T int8 | int16 | int32 | int64](x T) T {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
