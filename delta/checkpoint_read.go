@@ -14,11 +14,11 @@ import (
 	"github.com/ingotdata/ingot/internal/format/parquetfile"
 )
 
-// checkpointColumns are the checkpoint columns replay needs. remove is
-// skipped: a checkpoint's tombstones only matter to VACUUM, and the adds in
-// a checkpoint are already reconciled. Within add, stats_parsed and
-// partitionValues_parsed are skipped: the JSON forms carry the same facts.
-var checkpointColumns = []string{"protocol", "metaData", "add", "txn", "domainMetadata"}
+// checkpointColumns are the checkpoint columns replay needs. remove rows
+// are tombstones (kept so the next checkpoint carries them for VACUUM).
+// Within add, stats_parsed and partitionValues_parsed are skipped: the JSON
+// forms carry the same facts.
+var checkpointColumns = []string{"protocol", "metaData", "add", "remove", "txn", "domainMetadata"}
 
 // readCheckpoint calls fn with every action of a classic checkpoint (all
 // parts, in order).

@@ -17,12 +17,13 @@ type replayState struct {
 	protocol *Protocol
 	metadata *Metadata
 	files    map[fileKey]*AddFile
+	removes  map[fileKey]*RemoveFile // tombstones, kept for checkpoints
 	txns     map[string]Txn
 	domains  map[string]DomainMetadata
 }
 
 func newReplayState() *replayState {
-	return &replayState{files: map[fileKey]*AddFile{}, txns: map[string]Txn{}, domains: map[string]DomainMetadata{}}
+	return &replayState{files: map[fileKey]*AddFile{}, removes: map[fileKey]*RemoveFile{}, txns: map[string]Txn{}, domains: map[string]DomainMetadata{}}
 }
 
 func (s *replayState) apply(a Action) error {
@@ -33,8 +34,10 @@ func (s *replayState) apply(a Action) error {
 		s.metadata = a.MetaData
 	case a.Add != nil:
 		s.files[a.Add.key()] = a.Add
+		delete(s.removes, a.Add.key())
 	case a.Remove != nil:
 		delete(s.files, a.Remove.key())
+		s.removes[a.Remove.key()] = a.Remove
 	case a.Txn != nil:
 		s.txns[a.Txn.AppID] = *a.Txn
 	case a.DomainMetadata != nil:
@@ -106,6 +109,7 @@ func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) 
 		schema:   schema,
 		files:    files,
 		txns:     st.txns,
+		removes:  st.removes,
 		domains:  st.domains,
 	}, nil
 }

@@ -16,6 +16,7 @@ type Snapshot struct {
 	schema   types.StructType
 	files    []AddFile
 	txns     map[string]Txn
+	removes  map[fileKey]*RemoveFile
 	domains  map[string]DomainMetadata
 }
 
