@@ -202,3 +202,29 @@ func (l *Lambda) Children() []expr.Expr { return []expr.Expr{l.Body} }
 func (l *Lambda) WithChildren(ch []expr.Expr) expr.Expr {
 	return &Lambda{Params: l.Params, Body: ch[0]}
 }
+
+// GroupingSets is GROUPING SETS ((a, b), (a), ()) in GROUP BY; each set
+// lists the grouping expressions of one grouping.
+type GroupingSets struct {
+	Sets [][]expr.Expr
+}
+
+func (g *GroupingSets) String() string { return "GROUPING SETS (" + rowsSQL(g.Sets) + ")" }
+
+func (g *GroupingSets) Children() []expr.Expr {
+	var ch []expr.Expr
+	for _, s := range g.Sets {
+		ch = append(ch, s...)
+	}
+	return ch
+}
+
+func (g *GroupingSets) WithChildren(ch []expr.Expr) expr.Expr {
+	cp := &GroupingSets{Sets: make([][]expr.Expr, len(g.Sets))}
+	i := 0
+	for k, s := range g.Sets {
+		cp.Sets[k] = append([]expr.Expr(nil), ch[i:i+len(s)]...)
+		i += len(s)
+	}
+	return cp
+}

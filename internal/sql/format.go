@@ -57,6 +57,10 @@ func exprSQL(e expr.Expr) string {
 		case expr.OpIsNull, expr.OpIsNotNull:
 			return "(" + exprSQL(e.Child) + " " + string(e.Op) + ")"
 		}
+		if l, ok := e.Child.(*expr.Literal); ok && e.Op == expr.OpNeg {
+			// "- 20" would re-parse as the literal -20: keep the operator.
+			return "(- (" + literalSQL(l) + "))"
+		}
 		return "(" + string(e.Op) + " " + exprSQL(e.Child) + ")"
 	case *expr.Call:
 		return quoteFuncName(e.Name) + "(" + exprList(e.Args) + ")"

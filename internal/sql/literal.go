@@ -19,7 +19,11 @@ import (
 func (p *parser) numberLiteral(t token, neg bool) expr.Expr {
 	text := t.text
 	if text[0] == 'x' || text[0] == 'X' {
-		b, err := hex.DecodeString(text[2 : len(text)-1])
+		digits := text[2 : len(text)-1]
+		if len(digits)%2 == 1 {
+			digits = "0" + digits // Spark pads an odd number of hex digits
+		}
+		b, err := hex.DecodeString(digits)
 		if err != nil || neg {
 			p.fail(errorAt(t, "INVALID_TYPED_LITERAL", "The value of the typed literal \"X\" is invalid: %s", t.raw))
 		}
@@ -209,41 +213,21 @@ func parseTimestamp(s string, ntz bool) (time.Time, bool) {
 	if rest == "" {
 		return d, true
 	}
+	// The clock is digits, colons and a fraction; whatever follows is the
+	// zone: Z, +hh[:mm], UTC+hh:mm, or a region name.
+	n := 0
+	for n < len(rest) && (isDigit(rest[n]) || rest[n] == ':' || rest[n] == '.') {
+		n++
+	}
+	clock, zone := rest[:n], strings.TrimSpace(rest[n:])
 	loc := time.UTC
-	clock := rest
-	if i := strings.IndexAny(rest, "Z+- "); i >= 0 {
-		zone := strings.TrimSpace(rest[i:])
-		clock = rest[:i]
+	if zone != "" {
 		if ntz {
 			return time.Time{}, false
 		}
-		switch {
-		case zone == "Z" || zone == "UTC":
-		case zone[0] == '+' || zone[0] == '-':
-			z := strings.ReplaceAll(zone[1:], ":", "")
-			if len(z) != 2 && len(z) != 4 {
-				return time.Time{}, false
-			}
-			h, err1 := strconv.Atoi(z[:2])
-			m := 0
-			var err2 error
-			if len(z) == 4 {
-				m, err2 = strconv.Atoi(z[2:])
-			}
-			if err1 != nil || err2 != nil {
-				return time.Time{}, false
-			}
-			off := h*3600 + m*60
-			if zone[0] == '-' {
-				off = -off
-			}
-			loc = time.FixedZone(zone, off)
-		default:
-			l, err := time.LoadLocation(zone)
-			if err != nil {
-				return time.Time{}, false
-			}
-			loc = l
+		var ok bool
+		if loc, ok = parseZone(zone); !ok {
+			return time.Time{}, false
 		}
 	}
 	fields := strings.Split(clock, ":")
@@ -278,4 +262,49 @@ func parseTimestamp(s string, ntz bool) (time.Time, bool) {
 		}
 	}
 	return time.Date(d.Year(), d.Month(), d.Day(), h, m, sec, nanos, loc).UTC(), true
+}
+
+// parseZone reads a zone of a timestamp literal.
+func parseZone(zone string) (*time.Location, bool) {
+	for _, prefix := range []string{"UTC", "GMT", "UT"} {
+		if strings.HasPrefix(zone, prefix) && (len(zone) == len(prefix) || zone[len(prefix)] == '+' || zone[len(prefix)] == '-') {
+			zone = strings.TrimPrefix(zone, prefix)
+			if zone == "" {
+				return time.UTC, true
+			}
+			break
+		}
+	}
+	if zone == "Z" {
+		return time.UTC, true
+	}
+	if zone[0] != '+' && zone[0] != '-' {
+		l, err := time.LoadLocation(zone)
+		return l, err == nil
+	}
+	digits := strings.ReplaceAll(zone[1:], ":", "")
+	if len(digits) == 1 || len(digits) == 3 {
+		digits = "0" + digits
+	}
+	if len(digits) != 2 && len(digits) != 4 && len(digits) != 6 {
+		return nil, false
+	}
+	off := 0
+	for i, mult := range []int{3600, 60, 1} {
+		if 2*i >= len(digits) {
+			break
+		}
+		v, err := strconv.Atoi(digits[2*i : 2*i+2])
+		if err != nil {
+			return nil, false
+		}
+		off += v * mult
+	}
+	if off > 18*3600 {
+		return nil, false
+	}
+	if zone[0] == '-' {
+		off = -off
+	}
+	return time.FixedZone(zone, off), true
 }

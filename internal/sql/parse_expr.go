@@ -291,7 +291,7 @@ func (p *parser) primary() expr.Expr {
 				return p.typedLiteral(t, p.stringLit())
 			}
 		case "INTERVAL":
-			if n := p.peekN(1); n.kind == tokString || n.kind == tokNumber || n.isOp("-") {
+			if n := p.peekN(1); n.kind == tokString || n.kind == tokNumber || n.isOp("-") || n.isOp("+") {
 				return p.interval()
 			}
 		case "CAST", "TRY_CAST":
@@ -429,7 +429,12 @@ func (p *parser) call() expr.Expr {
 			p.accept("ALL")
 		}
 		for {
-			args = append(args, p.expr())
+			arg := p.expr()
+			if p.accept("AS") {
+				// struct(a + 1 AS x) names the field.
+				arg = &expr.Alias{Child: arg, Name: p.identOrKeyword()}
+			}
+			args = append(args, arg)
 			if !p.acceptOp(",") {
 				break
 			}
@@ -492,7 +497,15 @@ func (p *parser) specialCall(name string) (expr.Expr, bool) {
 	lit := func(s string) expr.Expr { return &expr.Literal{Value: s, Type: types.String} }
 	switch name {
 	case "extract":
-		field := p.identOrKeyword()
+		if !p.peekN(1).is("FROM") {
+			return nil, false
+		}
+		var field string
+		if p.peek().kind == tokString {
+			field = p.stringLit()
+		} else {
+			field = p.identOrKeyword()
+		}
 		p.expect("FROM")
 		src := p.expr()
 		p.expectOp(")")
@@ -606,6 +619,13 @@ func (p *parser) window(fn expr.Expr) expr.Expr {
 		w.Name = p.ident()
 		return w
 	}
+	if (p.peekN(1).kind == tokIdent || p.peekN(1).kind == tokQuoted) && p.peekN(2).isOp(")") && !p.peekN(1).is("ROWS") {
+		// OVER (w) names a window like OVER w.
+		p.advance()
+		w.Name = p.ident()
+		p.advance()
+		return w
+	}
 	p.advance()
 	if p.accept("PARTITION") || p.accept("DISTRIBUTE") {
 		p.expect("BY")
@@ -704,15 +724,25 @@ func (p *parser) interval() expr.Expr {
 	iv := &Interval{}
 	for {
 		t := p.peek()
+		if len(iv.Parts) > 0 && !p.intervalPartAhead() {
+			return iv
+		}
 		var val string
 		switch {
 		case t.kind == tokString:
 			val = quoteString(p.stringLit())
 		case t.kind == tokNumber:
 			val = p.advance().raw
-		case t.isOp("-") && p.peekN(1).kind == tokNumber:
-			p.advance()
-			val = "-" + p.advance().raw
+		case (t.isOp("-") || t.isOp("+")) && (p.peekN(1).kind == tokNumber || p.peekN(1).kind == tokString):
+			sign := p.advance().text
+			if sign == "+" {
+				sign = ""
+			}
+			if p.peek().kind == tokString {
+				val = sign + quoteString(p.stringLit())
+			} else {
+				val = sign + p.advance().raw
+			}
 		default:
 			if len(iv.Parts) == 0 {
 				p.failAt(t)
@@ -731,7 +761,7 @@ func (p *parser) interval() expr.Expr {
 				p.advance()
 				unit += " TO " + u2
 			}
-		} else if t.kind == tokNumber {
+		} else if !strings.HasSuffix(val, "'") {
 			p.failAt(p.peek())
 		}
 		iv.Parts = append(iv.Parts, IntervalPart{Value: val, Unit: unit})
@@ -739,6 +769,19 @@ func (p *parser) interval() expr.Expr {
 			return iv
 		}
 	}
+}
+
+// intervalPartAhead reports whether [sign] value unit comes next.
+func (p *parser) intervalPartAhead() bool {
+	i := 0
+	if p.peek().isOp("-") || p.peek().isOp("+") {
+		i++
+	}
+	if v := p.peekN(i); v.kind != tokNumber && v.kind != tokString {
+		return false
+	}
+	_, ok := intervalUnits[strings.ToUpper(p.peekN(i+1).text)]
+	return ok && p.peekN(i+1).kind == tokIdent
 }
 
 // dataType reads a type written in SQL (INT, DECIMAL(10,2),

@@ -92,7 +92,12 @@ func (p *parser) queryPrimary() QueryBody {
 		return p.selectBlock()
 	case t.is("VALUES"):
 		p.advance()
-		return &Values{Rows: p.valuesRows()}
+		rows := p.valuesRows()
+		if alias, cols := p.relationAlias(); alias != "" {
+			// VALUES ... AS t(a, b) as a query is SELECT * over the inline table.
+			return &Select{Items: []expr.Expr{&expr.Star{}}, From: &InlineTable{Rows: rows, Alias: alias, Columns: cols}}
+		}
+		return &Values{Rows: rows}
 	case t.is("TABLE"):
 		p.advance()
 		return &Select{Items: []expr.Expr{&expr.Star{}}, From: &Table{Name: p.tableName()}}
@@ -172,7 +177,21 @@ func (p *parser) groupBy() []expr.Expr {
 		p.advance()
 		return []expr.Expr{&expr.ColumnRef{Name: "ALL"}}
 	}
-	es := p.exprList()
+	var es []expr.Expr
+	for {
+		if p.acceptSeq("GROUPING", "SETS") {
+			es = append(es, p.groupingSets())
+		} else {
+			es = append(es, p.expr())
+		}
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	if p.acceptSeq("GROUPING", "SETS") {
+		// Hive's GROUP BY a, b GROUPING SETS (...): the sets alone decide.
+		return []expr.Expr{p.groupingSets()}
+	}
 	if p.accept("WITH") {
 		switch {
 		case p.accept("ROLLUP"):
@@ -184,6 +203,24 @@ func (p *parser) groupBy() []expr.Expr {
 		}
 	}
 	return es
+}
+
+// groupingSets parses ((a, b), a, ()) after GROUPING SETS.
+func (p *parser) groupingSets() expr.Expr {
+	p.expectOp("(")
+	gs := &GroupingSets{}
+	for {
+		if p.peek().isOp("(") && !p.startsQuery(1) {
+			gs.Sets = append(gs.Sets, p.parenExprList(true))
+		} else {
+			gs.Sets = append(gs.Sets, []expr.Expr{p.expr()})
+		}
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	p.expectOp(")")
+	return gs
 }
 
 // selectItem parses one projection item with an optional alias.
