@@ -59,8 +59,17 @@ func TestOffsetLogBytes(t *testing.T) {
 }
 
 func TestLogsAddLatestPurge(t *testing.T) {
+	local, _ := storage.NewLocal(t.TempDir())
+	for _, tc := range []struct {
+		name string
+		cp   storage.Store
+	}{{"memory", storage.NewMemory()}, {"local", local}} {
+		t.Run(tc.name, func(t *testing.T) { testLogsAddLatestPurge(t, tc.cp) })
+	}
+}
+
+func testLogsAddLatestPurge(t *testing.T, cp storage.Store) {
 	ctx := context.Background()
-	cp := storage.NewMemory()
 	offsets, commits := NewOffsetLog(cp), NewCommitLog(cp)
 	if _, _, ok, err := offsets.Latest(ctx); ok || err != nil {
 		t.Fatalf("empty offset log: ok=%v err=%v", ok, err)

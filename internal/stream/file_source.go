@@ -49,13 +49,16 @@ type FilePlanOptions struct {
 	LatestFirst bool
 }
 
-// PlanFiles picks the files of the next file-source batch from a directory
-// listing: files not in seen, oldest first by (modification time, path), at
+// PlanFiles picks the files of the next file-source batch from a listing of
+// the source directory (paths relative to it, as from a storage.Store rooted
+// there): files not in seen, oldest first by (modification time, path), at
 // most MaxFilesPerTrigger of them. Hidden files and files under hidden
 // directories (a path segment starting with "." or "_", e.g. _SUCCESS,
 // .part.crc, _delta_log/) are skipped as Spark's file index does, except
 // partition directories (a "_" segment containing "="). The result is ready
-// for FileSourceLog.Add; an empty result means no new data.
+// for FileSourceLog.Add; an empty result means no new data. For
+// Trigger.AvailableNow the engine lists once at start and plans every batch
+// from that same listing, so files arriving later wait for the next run.
 func PlanFiles(listing []storage.FileInfo, seen map[string]FileEntry, opts FilePlanOptions) []FileEntry {
 	base := opts.BaseURL
 	if !strings.HasSuffix(base, "/") {
@@ -86,6 +89,9 @@ func PlanFiles(listing []storage.FileInfo, seen map[string]FileEntry, opts FileP
 }
 
 func hiddenPath(p string) bool {
+	if strings.HasSuffix(p, "._COPYING_") { // a copy still in progress
+		return true
+	}
 	for _, seg := range strings.Split(p, "/") {
 		if strings.HasPrefix(seg, ".") || strings.HasPrefix(seg, "_") && !strings.Contains(seg, "=") {
 			return true

@@ -23,6 +23,7 @@ func TestPlanFiles(t *testing.T) {
 		{Path: "in/.d.json.crc", ModTime: at(0)},
 		{Path: "in/_spark_metadata/0", ModTime: at(0)},
 		{Path: "in/_part=1/e.json", ModTime: at(4)},
+		{Path: "in/f.json._COPYING_", ModTime: at(0)},
 	}
 	seen := map[string]FileEntry{"file:///w/in/b.json": {}}
 	for _, tc := range []struct {
@@ -159,4 +160,23 @@ func TestFileSourcePlanAcrossRestart(t *testing.T) {
 	if len(got) != 25 || !sort.StringsAreSorted(got) || got[0] != "memory://f00.json" {
 		t.Errorf("files planned: %v", got)
 	}
+}
+
+func BenchmarkPlanFiles(b *testing.B) {
+	const n = 10_000
+	listing := make([]storage.FileInfo, n)
+	seen := make(map[string]FileEntry, n/2)
+	for i := range listing {
+		listing[i] = storage.FileInfo{Path: fmt.Sprintf("dt=2026-11-%02d/part-%05d.json", i%30+1, i), ModTime: time.Unix(int64(n-i), 0)}
+		if i%2 == 0 {
+			seen["file:///in/"+listing[i].Path] = FileEntry{}
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if got := PlanFiles(listing, seen, FilePlanOptions{BaseURL: "file:///in", MaxFilesPerTrigger: 1000}); len(got) != 1000 {
+			b.Fatal(len(got))
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
 }
