@@ -37,12 +37,17 @@ func TestDatabaseLocations(t *testing.T) {
 	must(t, c.CreateDatabase(ctx, Database{Name: "Sales"}, false))
 	must(t, c.CreateDatabase(ctx, Database{Name: "ext", Location: "file:///elsewhere/ext/"}, false))
 	for _, tc := range []struct{ name, db, wantDB, wantTable string }{
+		{"empty means default", "", s.URL(), s.URL() + "/t"},
 		{"default is the warehouse root", "default", s.URL(), s.URL() + "/t"},
 		{"others are <name>.db", "SALES", s.URL() + "/sales.db", s.URL() + "/sales.db/t"},
 		{"explicit location kept", "ext", "file:///elsewhere/ext", "file:///elsewhere/ext/t"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := c.GetDatabase(ctx, tc.db)
+			db := tc.db
+			if db == "" {
+				db = DefaultDatabase
+			}
+			d, err := c.GetDatabase(ctx, db)
 			must(t, err)
 			if d.Location != tc.wantDB {
 				t.Errorf("location %q, want %q", d.Location, tc.wantDB)
@@ -85,6 +90,8 @@ func TestErrors(t *testing.T) {
 		{"invalid table name", func() error { return c.CreateTable(ctx, Table{Name: "a/b", Managed: true}, false) }, ErrInvalidName,
 			"[INVALID_SCHEMA_OR_RELATION_NAME] `a/b` is not a valid name"},
 		{"invalid db name", func() error { return c.CreateDatabase(ctx, Database{Name: "a.b"}, false) }, ErrInvalidName, "`a.b`"},
+		{"path-like table name is just not found", func() error { _, err := c.GetTable(ctx, "..", "../catalog"); return err }, ErrTableNotFound, "[TABLE_OR_VIEW_NOT_FOUND]"},
+		{"path-like db name is just not found", func() error { return c.DropDatabase(ctx, "../x", false, true) }, ErrDatabaseNotFound, "[SCHEMA_NOT_FOUND]"},
 		{"external without location", func() error { return c.CreateTable(ctx, Table{Name: "e"}, false) }, nil, "external table needs a location"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

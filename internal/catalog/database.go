@@ -75,6 +75,10 @@ func (c *Catalog) CreateDatabase(ctx context.Context, db Database, ifNotExists b
 // GetDatabase returns the database named name (case-insensitive).
 func (c *Catalog) GetDatabase(ctx context.Context, name string) (Database, error) {
 	name = normalize(name)
+	if validName(name) != nil {
+		// Never build a key from a name like "../x"; no such database exists.
+		return Database{}, errDatabaseNotFound(name)
+	}
 	var e dbEntry
 	if err := c.readJSON(ctx, dbKey(name), &e); err != nil {
 		if isNotFound(err) {

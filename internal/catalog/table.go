@@ -48,6 +48,9 @@ func (e tableEntry) table() Table {
 // It does not check that db exists; an unknown db is assumed to have the
 // default location <warehouse>/<db>.db.
 func (c *Catalog) DefaultTableLocation(db, table string) string {
+	if db == "" {
+		db = DefaultDatabase
+	}
 	db, table = normalize(db), normalize(table)
 	if d, err := c.GetDatabase(context.Background(), db); err == nil {
 		return joinURL(d.Location, table)
@@ -116,6 +119,9 @@ func (c *Catalog) GetTable(ctx context.Context, db, name string) (Table, error) 
 		db = DefaultDatabase
 	}
 	db, name = normalize(db), normalize(name)
+	if validName(db) != nil || validName(name) != nil {
+		return Table{}, errTableNotFound(db, name)
+	}
 	var e tableEntry
 	if err := c.readJSON(ctx, tableKey(db, name), &e); err != nil {
 		if isNotFound(err) {
