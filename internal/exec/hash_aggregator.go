@@ -17,9 +17,10 @@ import (
 type AggSpec struct {
 	// Name labels the aggregate in errors and EXPLAIN ("avg(heartrate)").
 	Name string
-	// New creates a fresh accumulator (expr.NewGroupedAccumulator bound to
-	// the call and its argument types). It is called once per aggregator.
-	New func() (expr.GroupedAccumulator, error)
+	// New creates a fresh accumulator allocating from mem
+	// (expr.NewGroupedAccumulatorAlloc bound to the call and its argument
+	// types). It is called once per aggregator.
+	New func(mem memory.Allocator) (expr.GroupedAccumulator, error)
 }
 
 // HashAggregator groups rows by key columns and folds argument columns into
@@ -65,7 +66,7 @@ func NewHashAggregator(mem memory.Allocator, keyTypes []types.DataType, specs []
 	}
 	a.table = table
 	for _, s := range specs {
-		acc, err := s.New()
+		acc, err := s.New(mem)
 		if err != nil {
 			a.Release()
 			return nil, fmt.Errorf("exec: aggregate %s: %w", s.Name, err)
@@ -74,8 +75,15 @@ func NewHashAggregator(mem memory.Allocator, keyTypes []types.DataType, specs []
 		a.stateTypes = append(a.stateTypes, acc.StateTypes())
 	}
 	if len(keyTypes) == 0 {
-		// A global aggregate has its single group even before any row.
+		// A global aggregate has its single group even before any row:
+		// empty input still yields one row (count 0, sum NULL).
 		a.table.findOrInsert(nil, 1, make([]uint32, 1))
+		for i, acc := range a.accs {
+			if err := acc.Update(nil, 1, nil); err != nil {
+				a.Release()
+				return nil, fmt.Errorf("exec: aggregate %s: %w", specs[i].Name, err)
+			}
+		}
 	}
 	return a, nil
 }

@@ -1,0 +1,348 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/exec"
+	"github.com/ingotdata/ingot/internal/expr"
+	"github.com/ingotdata/ingot/types"
+)
+
+// ExecOptions size execution: Parallelism is the number of goroutines an
+// operator may use (like local[N]); BatchSize the rows per produced batch.
+type ExecOptions struct {
+	Parallelism int
+	BatchSize   int
+}
+
+// Execute analyzes, optimizes and runs n, returning its output stream.
+// Passing an already analyzed (or optimized) plan is fine.
+func Execute(ctx context.Context, n Node, opts ExecOptions) (batch.Reader, error) {
+	a, err := Analyze(n)
+	if err != nil {
+		return nil, err
+	}
+	op, err := Physical(Optimize(a), opts)
+	if err != nil {
+		return nil, err
+	}
+	return op.Open(ctx)
+}
+
+// Physical lowers an analyzed plan to exec operators.
+func Physical(n Node, opts ExecOptions) (exec.Operator, error) {
+	p := physicalPlanner{opts: exec.Options{Parallelism: opts.Parallelism, BatchSize: opts.BatchSize}}
+	return p.plan(n)
+}
+
+type physicalPlanner struct {
+	opts exec.Options
+}
+
+func compile(e expr.Expr) (expr.Evaluator, error) {
+	ev, err := expr.Compile(stripAlias(e))
+	if err != nil {
+		return nil, fmt.Errorf("plan: compile %s: %w", e, err)
+	}
+	return ev, nil
+}
+
+func compileAll(es []expr.Expr) ([]expr.Evaluator, error) {
+	out := make([]expr.Evaluator, len(es))
+	for i, e := range es {
+		ev, err := compile(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = ev
+	}
+	return out, nil
+}
+
+func (p physicalPlanner) plan(n Node) (exec.Operator, error) {
+	switch n := n.(type) {
+	case *Scan:
+		src, req := n.Source, ScanRequest{Columns: n.Columns, Filters: n.Filters}
+		return exec.NewScan(n.Source.Name(), n.Schema().ArrowSchema(), func(ctx context.Context) (batch.Reader, error) {
+			return src.Scan(ctx, req)
+		}), nil
+	case *LocalRelation:
+		schema := n.Struct.ArrowSchema()
+		bs := n.Batches
+		return exec.NewScan("LocalRelation", schema, func(ctx context.Context) (batch.Reader, error) {
+			out := make([]arrow.RecordBatch, len(bs))
+			for i, b := range bs {
+				b.Retain()
+				out[i] = b
+			}
+			return batch.FromSlice(schema, out...), nil
+		}), nil
+	case *SubqueryAlias:
+		return p.plan(n.Input)
+	case *Project:
+		in, err := p.plan(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		evs, err := compileAll(n.Exprs)
+		if err != nil {
+			return nil, err
+		}
+		s := n.Schema()
+		names := make([]string, len(n.Exprs))
+		for i, c := range s.Columns {
+			names[i] = c.Name
+		}
+		return exec.NewProject(in, evs, s.ArrowSchema(), names)
+	case *Filter:
+		in, err := p.plan(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := compile(n.Cond)
+		if err != nil {
+			return nil, err
+		}
+		return exec.NewFilter(in, ev, exprString(n.Cond)), nil
+	case *Join:
+		return p.join(n)
+	case *Aggregate:
+		return p.aggregate(n)
+	case *Sort:
+		return p.sort(n, -1)
+	case *Limit:
+		if s, ok := n.Input.(*Sort); ok {
+			return p.sort(s, n.N)
+		}
+		in, err := p.plan(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return exec.NewLimit(in, n.N), nil
+	case *Distinct:
+		in, err := p.plan(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return exec.NewDistinct(in), nil
+	case *Union:
+		ins := make([]exec.Operator, len(n.Inputs))
+		for i, c := range n.Inputs {
+			op, err := p.plan(c)
+			if err != nil {
+				return nil, err
+			}
+			ins[i] = op
+		}
+		return exec.NewUnion(ins...)
+	}
+	return nil, fmt.Errorf("%w: cannot execute %T", ErrInvalidPlan, n)
+}
+
+func (p physicalPlanner) sort(s *Sort, limit int64) (exec.Operator, error) {
+	in, err := p.plan(s.Input)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]exec.SortKey, len(s.Orders))
+	for i, o := range s.Orders {
+		ev, err := compile(o.Child)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = exec.SortKey{Expr: ev, Desc: o.Desc, NullsFirst: o.NullsFirst, Name: exprString(o.Child)}
+	}
+	return exec.NewSort(in, keys, limit, p.opts), nil
+}
+
+// join splits the condition into equi-join keys (a conjunct "l = r" with
+// one side over left columns only and the other over right columns only)
+// and a residual evaluated on candidate pairs.
+func (p physicalPlanner) join(j *Join) (exec.Operator, error) {
+	left, err := p.plan(j.Left)
+	if err != nil {
+		return nil, err
+	}
+	right, err := p.plan(j.Right)
+	if err != nil {
+		return nil, err
+	}
+	nl := j.Left.Schema().Len()
+	var lkeys, rkeys, rest []expr.Expr
+	for _, c := range splitAnd(j.On) {
+		if b, ok := c.(*expr.Binary); ok && b.Op == expr.OpEq {
+			ls, rs := sides(b.Left, nl), sides(b.Right, nl)
+			switch {
+			case ls == sideLeft && rs == sideRight:
+				lkeys, rkeys = append(lkeys, b.Left), append(rkeys, shiftRefs(b.Right, -nl))
+				continue
+			case ls == sideRight && rs == sideLeft:
+				lkeys, rkeys = append(lkeys, b.Right), append(rkeys, shiftRefs(b.Left, -nl))
+				continue
+			}
+		}
+		rest = append(rest, c)
+	}
+	lev, err := compileAll(lkeys)
+	if err != nil {
+		return nil, err
+	}
+	rev, err := compileAll(rkeys)
+	if err != nil {
+		return nil, err
+	}
+	var residual expr.Evaluator
+	desc := ""
+	if r := andAll(rest); r != nil {
+		if residual, err = compile(r); err != nil {
+			return nil, err
+		}
+		desc = exprString(r)
+	}
+	t := map[JoinType]exec.JoinType{Inner: exec.InnerJoin, Cross: exec.CrossJoin, LeftOuter: exec.LeftOuterJoin,
+		RightOuter: exec.RightOuterJoin, FullOuter: exec.FullOuterJoin, LeftSemi: exec.LeftSemiJoin, LeftAnti: exec.LeftAntiJoin}[j.Type]
+	return exec.NewHashJoin(left, right, t, lev, rev, residual, desc)
+}
+
+type side int
+
+const (
+	sideNone side = iota // no column references
+	sideLeft
+	sideRight
+	sideBoth
+)
+
+// sides tells which join input e's column references come from.
+func sides(e expr.Expr, nl int) side {
+	s := sideNone
+	walkRefs(e, func(b *expr.BoundRef) {
+		cur := sideLeft
+		if b.Index >= nl {
+			cur = sideRight
+		}
+		if s == sideNone {
+			s = cur
+		} else if s != cur {
+			s = sideBoth
+		}
+	})
+	return s
+}
+
+func walkRefs(e expr.Expr, f func(*expr.BoundRef)) {
+	if e == nil {
+		return
+	}
+	if b, ok := e.(*expr.BoundRef); ok {
+		f(b)
+		return
+	}
+	for _, c := range e.Children() {
+		walkRefs(c, f)
+	}
+}
+
+// shiftRefs adds delta to every BoundRef index of e.
+func shiftRefs(e expr.Expr, delta int) expr.Expr {
+	return remapRefs(e, func(i int) int { return i + delta })
+}
+
+// remapRefs rewrites every BoundRef index of e through m.
+func remapRefs(e expr.Expr, m func(int) int) expr.Expr {
+	r, _ := expr.Transform(e, func(n expr.Expr) (expr.Expr, error) {
+		if b, ok := n.(*expr.BoundRef); ok {
+			cp := *b
+			cp.Index = m(b.Index)
+			return &cp, nil
+		}
+		return n, nil
+	})
+	return r
+}
+
+func (p physicalPlanner) aggregate(a *Aggregate) (exec.Operator, error) {
+	parts, err := AggregateParts(a)
+	if err != nil {
+		return nil, err
+	}
+	in, err := p.plan(a.Input)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := compileAll(parts.Keys)
+	if err != nil {
+		return nil, err
+	}
+	args := make([][]expr.Evaluator, len(parts.Args))
+	for i, as := range parts.Args {
+		if args[i], err = compileAll(as); err != nil {
+			return nil, err
+		}
+	}
+	return exec.NewHashAggregate(in, keys, args, parts.Specs, parts.Schema.ArrowSchema(), p.opts)
+}
+
+// AggParts is an analyzed Aggregate taken apart so that a caller (the
+// streaming engine) can drive an exec.HashAggregator itself: evaluate Keys
+// and each call's Args over input batches (all bound to the Aggregate's
+// input), Consume them, and read Result — whose columns are Schema's: the
+// keys then one value per call. The rest of the plan above the Aggregate
+// then runs over that result (e.g. Replace the Aggregate by a
+// LocalRelation of it).
+type AggParts struct {
+	Keys     []expr.Expr
+	KeyTypes []types.DataType
+	Calls    []*expr.AggCall
+	Args     [][]expr.Expr
+	ArgTypes [][]types.DataType
+	// Specs create the accumulators: pass them to exec.NewHashAggregator
+	// with KeyTypes.
+	Specs  []exec.AggSpec
+	Schema Schema
+}
+
+// AggregateParts splits an analyzed Aggregate (see AggParts).
+func AggregateParts(a *Aggregate) (*AggParts, error) {
+	if !a.analyzed {
+		return nil, fmt.Errorf("%w: AggregateParts of an unanalyzed Aggregate", ErrInvalidPlan)
+	}
+	parts := &AggParts{Keys: make([]expr.Expr, len(a.GroupBy)), Schema: a.Schema()}
+	for i, k := range a.GroupBy {
+		parts.Keys[i] = stripAlias(k)
+		t, _, err := expr.TypeOf(parts.Keys[i])
+		if err != nil {
+			return nil, err
+		}
+		parts.KeyTypes = append(parts.KeyTypes, t)
+	}
+	for _, e := range a.Aggs {
+		call, ok := stripAlias(e).(*expr.AggCall)
+		if !ok {
+			return nil, fmt.Errorf("%w: aggregate output %s is not an aggregate call", ErrInvalidPlan, e)
+		}
+		var ats []types.DataType
+		for _, arg := range call.Args {
+			t, _, err := expr.TypeOf(arg)
+			if err != nil {
+				return nil, err
+			}
+			ats = append(ats, t)
+		}
+		parts.Calls = append(parts.Calls, call)
+		parts.Args = append(parts.Args, call.Args)
+		parts.ArgTypes = append(parts.ArgTypes, ats)
+		parts.Specs = append(parts.Specs, exec.AggSpec{
+			Name: call.String(),
+			New: func(mem memory.Allocator) (expr.GroupedAccumulator, error) {
+				return expr.NewGroupedAccumulatorAlloc(mem, call, ats)
+			},
+		})
+	}
+	return parts, nil
+}
