@@ -184,10 +184,20 @@ func (l *FileSourceLog) entriesBefore(ctx context.Context, id int64) ([]FileEntr
 		}
 	}
 	var out []FileEntry
+	expect := int64(0)
+	if len(ids) > 0 && l.isCompact(ids[start]) {
+		expect = ids[start]
+	}
 	for _, x := range ids[start:] {
 		if x >= id {
 			break
 		}
+		// A gap would silently drop files from the seen set (and from a
+		// compaction), so the source would read them twice.
+		if x != expect {
+			return nil, fmt.Errorf("stream: read %s/%s: log offset %d is missing", l.store.URL(), l.dir, expect)
+		}
+		expect = x + 1
 		es, err := l.read(ctx, x)
 		if err != nil {
 			return nil, err

@@ -132,6 +132,11 @@ func TestFileSourceLogCompaction(t *testing.T) {
 	if _, err := l.Get(ctx, 9); !errors.Is(err, ErrBatchNotFound) {
 		t.Errorf("Get(9): %v", err)
 	}
+	must(t, cp.Delete(ctx, "sources/0/6"))
+	must(t, l.Add(ctx, 7, nil))
+	if _, err := l.AllFiles(ctx); err == nil || !strings.Contains(err.Error(), "log offset 6 is missing") {
+		t.Errorf("AllFiles over a gap: %v", err)
+	}
 }
 
 // A file source's life over restarts: plan, log, plan again; the seen set
