@@ -69,11 +69,14 @@ func (p *parser) numberLiteral(t token, neg bool) expr.Expr {
 			outOfRange(map[string]string{"D": "double", "F": "float"}[suffix], "-1.7976931348623157E+308", "1.7976931348623157E+308")
 		}
 		if suffix == "F" {
+			if math.Abs(f) > math.MaxFloat32 {
+				outOfRange("float", "-3.4028234663852886E+38", "3.4028234663852886E+38")
+			}
 			return &expr.Literal{Value: float32(f), Type: types.Float}
 		}
 		return &expr.Literal{Value: f, Type: types.Double}
 	case "BD":
-		return p.decimalLiteral(t, sign, text)
+		return p.decimalLiteral(t, sign, text, true)
 	}
 	if strings.ContainsAny(text, "eE") {
 		f, err := strconv.ParseFloat(sign+text, 64)
@@ -90,13 +93,16 @@ func (p *parser) numberLiteral(t token, neg bool) expr.Expr {
 			return &expr.Literal{Value: n, Type: types.Long}
 		}
 	}
-	return p.decimalLiteral(t, sign, text)
+	return p.decimalLiteral(t, sign, text, false)
 }
 
 // decimalLiteral builds a DECIMAL literal from digits with an optional
 // point and exponent. Precision and scale follow Java's BigDecimal as
 // Spark uses it: 1.5 is (2,1), 0.05 is (2,2), 100 is (3,0).
-func (p *parser) decimalLiteral(t token, sign, text string) expr.Expr {
+//
+// A BD literal (explicit) beyond 38 digits is an error; a plain one falls
+// back to DOUBLE.
+func (p *parser) decimalLiteral(t token, sign, text string, explicit bool) expr.Expr {
 	mant, exp := text, 0
 	if i := strings.IndexAny(text, "eE"); i >= 0 {
 		e, err := strconv.Atoi(text[i+1:])
@@ -118,6 +124,9 @@ func (p *parser) decimalLiteral(t token, sign, text string) expr.Expr {
 	}
 	digits := strings.TrimLeft(mant, "0")
 	prec, scale := decimalLiteralType(digits, scale)
+	if prec > types.MaxDecimalPrecision && explicit {
+		p.fail(errorAt(t, "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "Decimal precision %d exceeds max precision %d.", prec, types.MaxDecimalPrecision))
+	}
 	if prec > types.MaxDecimalPrecision {
 		// Too long for DECIMAL(38): Spark falls back to DOUBLE.
 		f, _, err := big.ParseFloat(sign+text, 10, 64, big.ToNearestEven)

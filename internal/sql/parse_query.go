@@ -21,6 +21,11 @@ func (p *parser) query() *Query {
 			p.expectOp("(")
 			c.Query = p.query()
 			p.expectOp(")")
+			for _, prev := range q.With {
+				if strings.EqualFold(prev.Name, c.Name) {
+					p.fail(errorAt(p.toks[p.pos-1], "DUPLICATE_CTE_NAMES", "CTE definition can't have duplicate names: '%s'.", c.Name))
+				}
+			}
 			q.With = append(q.With, c)
 			if !p.acceptOp(",") {
 				break
@@ -236,10 +241,6 @@ func (p *parser) selectItem() expr.Expr {
 	}
 	if p.isIdent() {
 		return &expr.Alias{Child: e, Name: p.ident()}
-	}
-	if p.peek().kind == tokString {
-		// Spark accepts a string literal as an alias.
-		return &expr.Alias{Child: e, Name: p.stringLit()}
 	}
 	return e
 }
