@@ -132,7 +132,7 @@ type SubqueryAlias struct {
 // LocalRelation is an in-memory table. Executing it does not consume the
 // batches (each execution retains them).
 type LocalRelation struct {
-	Struct types.StructType
+	Struct  types.StructType
 	Batches []arrow.RecordBatch
 }
 

@@ -1,0 +1,231 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/cockroachdb/datadriven"
+
+	"github.com/ingotdata/ingot/internal/exec"
+	"github.com/ingotdata/ingot/internal/expr"
+	"github.com/ingotdata/ingot/types"
+)
+
+var (
+	bronzeType = types.NewStruct(
+		types.Field("device_id", types.String), types.Field("heartrate", types.String),
+		types.Field("mrn", types.String), types.Field("time", types.String))
+	patientType = types.NewStruct(types.Field("mrn", types.Integer), types.Field("name", types.String))
+	silverType  = types.NewStruct(
+		types.Field("device_id", types.Integer), types.Field("mrn", types.Long),
+		types.Field("datetime", types.Timestamp), types.Field("heartrate", types.Double),
+		types.Field("patient_name", types.String))
+)
+
+// fixtures returns the named plans the testdata files refer to, built the
+// way the DataFrame API or the SQL front end would build them.
+func fixtures(t *testing.T, mem memory.Allocator) (map[string]func() Node, func()) {
+	bronze := &memSource{name: "healthcare_dlh.fact_heartbeat_bronze", schema: bronzeType, batches: []arrow.RecordBatch{
+		table(t, mem, bronzeType,
+			[]any{"1", "60.5", "100", "1700000000000000"},
+			[]any{"2", "90.1", "200", "1700000001000000"},
+			[]any{"3", "70.0", "100", "1700000002000000"},
+			[]any{"4", "80.0", nil, "1700000003000000"},
+		),
+		table(t, mem, bronzeType,
+			[]any{"5", "75.25", "300", "1700000004000000"},
+			[]any{"6", "99.9", "999", "1700000005000000"},
+		),
+	}}
+	patients := &memSource{name: "healthcare_dlh.dim_patients", schema: patientType, batches: []arrow.RecordBatch{
+		table(t, mem, patientType, []any{100, "Caitlin Garcia"}, []any{200, "Anthony Perez"}, []any{300, "Tanya Diaz"}, []any{400, "Nobody"}),
+	}}
+	silverRows := &LocalRelation{Struct: silverType, Batches: []arrow.RecordBatch{
+		table(t, mem, types.NewStruct(types.Field("device_id", types.Integer), types.Field("mrn", types.Long),
+			types.Field("datetime", types.Long), types.Field("heartrate", types.Double), types.Field("patient_name", types.String)),
+			[]any{1, 100, 1, 60.5, "Caitlin Garcia"},
+			[]any{3, 100, 2, 70.0, "Caitlin Garcia"},
+			[]any{2, 200, 3, 90.1, "Anthony Perez"},
+			[]any{5, 300, 4, 75.25, "Tanya Diaz"},
+			[]any{nil, 300, 5, nil, "Tanya Diaz"},
+			[]any{7, 500, 6, 50.0, nil},
+		),
+	}}
+	// The LocalRelation's batches must carry the relation's Arrow schema.
+	silverRows.Batches[0] = relabel(silverRows.Batches[0], silverType)
+	scan := func(s *memSource, alias string) Node { return &Scan{Source: s, Alias: alias} }
+	silver := func() Node {
+		// spark.readStream.table(bronze).join(df_patient, "mrn").select(...)
+		return &Project{
+			Input: &Join{Left: scan(bronze, ""), Right: scan(patients, ""), Type: Inner, Using: []string{"mrn"}},
+			Exprs: []expr.Expr{
+				cast(col("device_id"), types.Integer),
+				cast(col("mrn"), types.Long),
+				alias(cast(bin(expr.OpDiv, col("time"), expr.Lit(1e6)), types.Timestamp), "datetime"),
+				cast(col("heartrate"), types.Double),
+				alias(col("name"), "patient_name"),
+			},
+		}
+	}
+	plans := map[string]func() Node{
+		"silver": silver,
+		"gold": func() Node {
+			// .groupBy('patient_name').agg(ceiling(avg("heartrate")).alias("avg_heartrate"),
+			//   count("device_id").alias("count")).orderBy(desc("avg_heartrate"))
+			return &Sort{
+				Input: &Aggregate{
+					Input:   silverRows,
+					GroupBy: []expr.Expr{col("patient_name")},
+					Aggs: []expr.Expr{
+						col("patient_name"),
+						alias(call("ceil", agg("avg", col("heartrate"))), "avg_heartrate"),
+						alias(agg("count", col("device_id")), "count"),
+					},
+				},
+				Orders: []*expr.SortOrder{desc(col("avg_heartrate"))},
+			}
+		},
+		// SELECT r.device_id, p.name FROM bronze r JOIN dim_patients p ON r.mrn = p.mrn
+		// WHERE p.name <> 'Tanya Diaz' AND r.heartrate > 65
+		"sql_join": func() Node {
+			return &Project{
+				Input: &Filter{
+					Input: &Join{
+						Left: &SubqueryAlias{Input: scan(bronze, ""), Alias: "r"}, Right: scan(patients, "p"), Type: Inner,
+						On: bin(expr.OpEq, qcol("r", "mrn"), qcol("p", "mrn")),
+					},
+					Cond: bin(expr.OpAnd,
+						bin(expr.OpNotEq, qcol("p", "name"), expr.Lit("Tanya Diaz")),
+						bin(expr.OpGt, qcol("r", "heartrate"), expr.Lit(65))),
+				},
+				Exprs: []expr.Expr{qcol("r", "device_id"), qcol("p", "name")},
+			}
+		},
+		"left_join": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftOuter,
+				On: bin(expr.OpEq, qcol("p", "mrn"), qcol("r", "mrn"))}
+		},
+		"full_using": func() Node {
+			return &Project{
+				Input: &Join{Left: scan(bronze, ""), Right: scan(patients, ""), Type: FullOuter, Using: []string{"mrn"}},
+				Exprs: []expr.Expr{col("mrn"), col("device_id"), col("name")},
+			}
+		},
+		"star": func() Node {
+			return &Project{Input: &Join{Left: scan(bronze, "r"), Right: scan(patients, "p"), Type: Inner, Using: []string{"mrn"}},
+				Exprs: []expr.Expr{&expr.Star{}}}
+		},
+		"bad_column": func() Node {
+			return &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("nmae")}}
+		},
+		"ambiguous": func() Node {
+			return &Project{
+				Input: &Join{Left: scan(bronze, ""), Right: scan(patients, ""), Type: Inner,
+					On: bin(expr.OpEq, qcol("fact_heartbeat_bronze", "mrn"), qcol("dim_patients", "mrn"))},
+				Exprs: []expr.Expr{col("mrn")},
+			}
+		},
+		"missing_agg": func() Node {
+			return &Aggregate{Input: scan(patients, ""), GroupBy: []expr.Expr{col("name")},
+				Aggs: []expr.Expr{col("name"), col("mrn"), &expr.AggCall{Name: "count", Star: true}}}
+		},
+		"global_count": func() Node {
+			return &Project{
+				Input: &Filter{Input: scan(patients, ""), Cond: bin(expr.OpGt, col("mrn"), expr.Lit(150))},
+				Exprs: []expr.Expr{&expr.AggCall{Name: "count", Star: true}, agg("max", col("name"))},
+			}
+		},
+		"order_hidden": func() Node {
+			return &Sort{Input: &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}},
+				Orders: []*expr.SortOrder{desc(col("mrn"))}}
+		},
+		"having": func() Node {
+			return &Filter{
+				Input: &Aggregate{Input: silverRows, GroupBy: []expr.Expr{col("patient_name")},
+					Aggs: []expr.Expr{col("patient_name"), alias(agg("sum", col("heartrate")), "total")}},
+				Cond: bin(expr.OpGt, agg("count", col("device_id")), expr.Lit(1)),
+			}
+		},
+		"top2": func() Node {
+			return &Limit{N: 2, Input: &Sort{Input: silverRows, Orders: []*expr.SortOrder{desc(col("heartrate")), asc(col("device_id"))}}}
+		},
+		"constant_filter": func() Node {
+			return &Filter{Input: scan(patients, ""), Cond: bin(expr.OpAnd, expr.Lit(true), bin(expr.OpLt, col("mrn"), expr.Lit(250)))}
+		},
+		"union_distinct": func() Node {
+			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
+			return &Union{Inputs: []Node{p, p}}
+		},
+	}
+	return plans, func() {
+		bronze.release()
+		patients.release()
+		for _, b := range silverRows.Batches {
+			b.Release()
+		}
+	}
+}
+
+func TestDataDriven(t *testing.T) {
+	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+		mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+		defer mem.AssertSize(t, 0)
+		plans, release := fixtures(t, mem)
+		defer release()
+		ctx := compute.WithAllocator(expr.WithAllocator(context.Background(), mem), mem)
+		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+			var name string
+			d.ScanArgs(t, "plan", &name)
+			build, ok := plans[name]
+			if !ok {
+				t.Fatalf("%s: no plan %q", d.Pos, name)
+			}
+			n := build()
+			switch d.Cmd {
+			case "error":
+				_, err := Analyze(n)
+				if err == nil {
+					return "no error\n"
+				}
+				return err.Error() + "\n"
+			}
+			a, err := Analyze(n)
+			if err != nil {
+				return "error: " + err.Error() + "\n"
+			}
+			switch d.Cmd {
+			case "analyze":
+				return Explain(a)
+			case "schema":
+				return a.Schema().ToStruct().TreeString()
+			case "optimize":
+				return Explain(Optimize(a))
+			case "physical":
+				op, err := Physical(Optimize(a), ExecOptions{})
+				if err != nil {
+					return "error: " + err.Error() + "\n"
+				}
+				return exec.Explain(op)
+			case "run":
+				opts := ExecOptions{}
+				if d.HasArg("parallel") {
+					d.ScanArgs(t, "parallel", &opts.Parallelism)
+				}
+				r, err := Execute(ctx, n, opts)
+				if err != nil {
+					return "error: " + err.Error() + "\n"
+				}
+				out, err := formatRows(ctx, r)
+				if err != nil {
+					return "error: " + err.Error() + "\n"
+				}
+				return out
+			}
+			return fmt.Sprintf("unknown command %q\n", d.Cmd)
+		})
+	})
+}
