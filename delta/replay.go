@@ -113,27 +113,3 @@ func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) 
 		domains:  st.domains,
 	}, nil
 }
-
-// supportedReaderFeatures are the reader features this library honours.
-// timestampNtz needs only the type; vacuumProtocolCheck only concerns VACUUM.
-var supportedReaderFeatures = map[string]bool{"timestampNtz": true, "vacuumProtocolCheck": true}
-
-// checkReadSupport fails on any protocol requirement the reader does not
-// implement: returning rows without, say, applying deletion vectors would
-// be a silently wrong answer.
-func checkReadSupport(p *Protocol, m *Metadata) error {
-	switch {
-	case p.MinReaderVersion > 3:
-		return fmt.Errorf("%w: reader version %d", ErrUnsupportedFeature, p.MinReaderVersion)
-	case p.MinReaderVersion == 3:
-		for _, f := range p.ReaderFeatures {
-			if !supportedReaderFeatures[f] {
-				return fmt.Errorf("%w: reader feature %q", ErrUnsupportedFeature, f)
-			}
-		}
-	}
-	if mode := m.Configuration["delta.columnMapping.mode"]; mode != "" && mode != "none" && p.MinReaderVersion >= 2 {
-		return fmt.Errorf("%w: columnMapping (mode %q)", ErrUnsupportedFeature, mode)
-	}
-	return nil
-}

@@ -24,11 +24,13 @@ type ScanOptions struct {
 	Columns []string
 	// BatchSize is the maximum rows per batch (default 64Ki).
 	BatchSize int64
+	// Allocator for the batches (default memory.DefaultAllocator).
+	Allocator memory.Allocator
 }
 
 // Scan reads every live file of the snapshot.
 func (s *Snapshot) Scan(ctx context.Context, opts ScanOptions) (batch.Reader, error) {
-	return s.table.readFiles(ctx, s.schema, s.metadata.PartitionColumns, s.files, opts.Columns, opts.BatchSize)
+	return s.table.readFiles(ctx, s.schema, s.metadata.PartitionColumns, s.files, opts.Columns, opts.BatchSize, opts.Allocator)
 }
 
 // ReadFiles reads the chosen files of a table whose schema and partition
@@ -37,10 +39,13 @@ func (s *Snapshot) Scan(ctx context.Context, opts ScanOptions) (batch.Reader, er
 // partition values. columns projects (nil: all). The streaming source uses
 // it to read the files a new commit added.
 func (t *Table) ReadFiles(ctx context.Context, schema types.StructType, partitionCols []string, files []AddFile, columns []string) (batch.Reader, error) {
-	return t.readFiles(ctx, schema, partitionCols, files, columns, 0)
+	return t.readFiles(ctx, schema, partitionCols, files, columns, 0, nil)
 }
 
-func (t *Table) readFiles(ctx context.Context, schema types.StructType, partitionCols []string, files []AddFile, columns []string, batchSize int64) (batch.Reader, error) {
+func (t *Table) readFiles(ctx context.Context, schema types.StructType, partitionCols []string, files []AddFile, columns []string, batchSize int64, mem memory.Allocator) (batch.Reader, error) {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
 	want := make([]bool, len(schema.Fields))
 	if columns == nil {
 		for i := range want {
@@ -58,7 +63,7 @@ func (t *Table) readFiles(ctx context.Context, schema types.StructType, partitio
 	for _, p := range partitionCols {
 		isPart[strings.ToLower(p)] = true
 	}
-	r := &scanReader{t: t, files: files, batchSize: batchSize, mem: memory.DefaultAllocator}
+	r := &scanReader{t: t, files: files, batchSize: batchSize, mem: mem}
 	var outFields, dataFields []arrow.Field
 	for i, f := range schema.Fields {
 		if !want[i] {

@@ -205,6 +205,11 @@ func planWrite(snap *Snapshot, in *arrow.Schema, opts WriteOptions) (*writePlan,
 	if err := checkDuplicateNames(dataSchema); err != nil {
 		return nil, err
 	}
+	if snap != nil {
+		if err := checkWriteSupport(snap, opts); err != nil {
+			return nil, err
+		}
+	}
 	p := &writePlan{}
 	replace := snap == nil || (opts.Mode == ModeOverwrite && opts.OverwriteSchema)
 	if replace {
@@ -505,6 +510,16 @@ func (fw *fileWriter) write(ctx context.Context, rec arrow.RecordBatch) error {
 		col := rec.Column(di)
 		if !f.Nullable && col.NullN() > 0 {
 			return nil, fmt.Errorf("[DELTA_NOT_NULL_CONSTRAINT_VIOLATED] NOT NULL constraint violated for column %s", f.Name)
+		}
+		if want := types.ToArrow(f.Type); !arrow.TypeEqual(col.DataType(), want) {
+			// Same Spark type, different Arrow layout (large strings,
+			// nanosecond timestamps, nested nullability): convert so every
+			// file of the table has one physical schema.
+			c, err := compute.CastArray(compute.WithAllocator(ctx, fw.mem), col, compute.SafeCastOptions(want))
+			if err != nil {
+				return nil, fmt.Errorf("delta: write: column %s: convert %s to %s: %w", f.Name, col.DataType(), want, err)
+			}
+			return c, nil
 		}
 		col.Retain()
 		return col, nil

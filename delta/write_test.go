@@ -264,3 +264,76 @@ func TestConflictingOverwrite(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteConvertsArrowLayouts feeds Arrow layouts that map to the same
+// Spark types as the table's (large strings, nanosecond timestamps): they
+// are stored and read back in the canonical layout.
+func TestWriteConvertsArrowLayouts(t *testing.T) {
+	ctx := t.Context()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "s", Type: arrow.BinaryTypes.LargeString, Nullable: true},
+		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	b.Field(0).(*array.LargeStringBuilder).Append("x")
+	b.Field(1).(*array.TimestampBuilder).Append(1_000_000_000)
+	rec := b.NewRecordBatch()
+	b.Release()
+	tbl, _ := Open(ctx, storage.NewMemory())
+	if _, err := tbl.Write(ctx, batch.FromSlice(schema, rec), WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := tbl.Snapshot(ctx)
+	r, err := s.Scan(ctx, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Schema().String(); !strings.Contains(got, "s: type=utf8") || !strings.Contains(got, "ts: type=timestamp[us, tz=UTC]") {
+		t.Fatalf("scan schema %s", got)
+	}
+	got, err := rowStrings(ctx, r)
+	if err != nil || len(got) != 1 || got[0] != "x | 1970-01-01T00:00:01Z" {
+		t.Fatalf("rows %q %v", got, err)
+	}
+}
+
+// TestScanReleasesMemory scans a partitioned table with projections through
+// a checked allocator: every buffer must be released.
+func TestScanReleasesMemory(t *testing.T) {
+	ctx := t.Context()
+	tbl, _ := Open(ctx, storage.NewMemory())
+	if _, err := tbl.Write(ctx, rows(0, 100), WriteOptions{PartitionBy: []string{"day"}}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := tbl.Snapshot(ctx)
+	for _, tc := range []struct {
+		name string
+		cols []string
+		want int
+	}{
+		{"all", nil, 3},
+		{"data only", []string{"name"}, 1},
+		{"partition only", []string{"DAY"}, 1},
+		{"mixed order", []string{"day", "id"}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			r, err := s.Scan(ctx, ScanOptions{Columns: tc.cols, Allocator: mem, BatchSize: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bs, err := batch.ReadAll(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := batch.NumRows(bs); n != 100 || len(r.Schema().Fields()) != tc.want {
+				t.Fatalf("%d rows, schema %s", n, r.Schema())
+			}
+			batch.Release(bs)
+		})
+	}
+	if _, err := s.Scan(ctx, ScanOptions{Columns: []string{"nope"}}); !errors.Is(err, ErrSchemaMismatch) {
+		t.Fatalf("unknown column: %v", err)
+	}
+}

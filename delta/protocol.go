@@ -1,0 +1,103 @@
+package delta
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ingotdata/ingot/types"
+)
+
+// supportedWriterFeatures are the writer features whose obligations this
+// library's writes (append, overwrite, create) meet. changeDataFeed needs
+// no cdc files for inserts and whole-file removes; appendOnly and the
+// constraint features are honoured by checkWriteSupport refusing what they
+// forbid.
+var supportedWriterFeatures = map[string]bool{
+	"appendOnly": true, "invariants": true, "checkConstraints": true, "changeDataFeed": true,
+	"timestampNtz": true, "domainMetadata": true, "vacuumProtocolCheck": true,
+}
+
+// checkWriteSupport refuses to write to a table whose protocol asks writers
+// for something this library does not do (computing generated or identity
+// columns, checking constraints, maintaining row ids, writing physical
+// column names...). Writing anyway would produce a table other engines
+// consider corrupt.
+func checkWriteSupport(s *Snapshot, opts WriteOptions) error {
+	p, m := s.protocol, s.metadata
+	unsupported := func(what string) error {
+		return fmt.Errorf("delta: write to %s: %w: %s", s.table.store.URL(), ErrUnsupportedFeature, what)
+	}
+	if p.MinWriterVersion > 7 {
+		return unsupported(fmt.Sprintf("writer version %d", p.MinWriterVersion))
+	}
+	if p.MinWriterVersion == 7 {
+		for _, f := range p.WriterFeatures {
+			if !supportedWriterFeatures[f] {
+				return unsupported(fmt.Sprintf("writer feature %q", f))
+			}
+		}
+	}
+	if strings.EqualFold(m.Configuration["delta.appendOnly"], "true") && opts.Mode == ModeOverwrite {
+		return fmt.Errorf("[DELTA_CANNOT_MODIFY_APPEND_ONLY] table %s is append-only (delta.appendOnly=true); overwrite is not allowed: %w", s.table.store.URL(), ErrUnsupportedFeature)
+	}
+	if mode := m.Configuration["delta.columnMapping.mode"]; mode != "" && mode != "none" {
+		return unsupported("columnMapping")
+	}
+	for k := range m.Configuration {
+		if strings.HasPrefix(k, "delta.constraints.") {
+			return unsupported("CHECK constraint " + strings.TrimPrefix(k, "delta.constraints."))
+		}
+	}
+	if strings.EqualFold(m.Configuration["delta.enableRowTracking"], "true") {
+		return unsupported("rowTracking")
+	}
+	if strings.EqualFold(m.Configuration["delta.enableInCommitTimestamps"], "true") {
+		return unsupported("inCommitTimestamp")
+	}
+	if key := columnMetadataKey(s.schema, "delta.invariants", "delta.generationExpression", "delta.identity.start"); key != "" {
+		return unsupported("column " + key)
+	}
+	return nil
+}
+
+// columnMetadataKey returns "<column> (<key>)" for the first field, at any
+// depth, whose metadata holds one of keys.
+func columnMetadataKey(s types.StructType, keys ...string) string {
+	for _, f := range s.Fields {
+		for _, k := range keys {
+			if _, ok := f.Metadata[k]; ok {
+				return f.Name + " (" + k + ")"
+			}
+		}
+		if st, ok := f.Type.(types.StructType); ok {
+			if r := columnMetadataKey(st, keys...); r != "" {
+				return f.Name + "." + r
+			}
+		}
+	}
+	return ""
+}
+
+// supportedReaderFeatures are the reader features this library honours.
+// timestampNtz needs only the type; vacuumProtocolCheck only concerns VACUUM.
+var supportedReaderFeatures = map[string]bool{"timestampNtz": true, "vacuumProtocolCheck": true}
+
+// checkReadSupport fails on any protocol requirement the reader does not
+// implement: returning rows without, say, applying deletion vectors would
+// be a silently wrong answer.
+func checkReadSupport(p *Protocol, m *Metadata) error {
+	switch {
+	case p.MinReaderVersion > 3:
+		return fmt.Errorf("%w: reader version %d", ErrUnsupportedFeature, p.MinReaderVersion)
+	case p.MinReaderVersion == 3:
+		for _, f := range p.ReaderFeatures {
+			if !supportedReaderFeatures[f] {
+				return fmt.Errorf("%w: reader feature %q", ErrUnsupportedFeature, f)
+			}
+		}
+	}
+	if mode := m.Configuration["delta.columnMapping.mode"]; mode != "" && mode != "none" && p.MinReaderVersion >= 2 {
+		return fmt.Errorf("%w: columnMapping (mode %q)", ErrUnsupportedFeature, mode)
+	}
+	return nil
+}
