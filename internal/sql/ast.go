@@ -40,6 +40,10 @@ type ColumnDef struct {
 	Type    types.DataType
 	NotNull bool
 	Comment *string
+	// Generated is Delta's GENERATED ALWAYS AS (expr); Default is
+	// DEFAULT expr. Both nil when absent.
+	Generated expr.Expr
+	Default   expr.Expr
 }
 
 // Assignment is `column = value` of UPDATE SET and MERGE ... UPDATE SET.

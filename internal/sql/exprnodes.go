@@ -99,14 +99,14 @@ func (in *InSubquery) WithChildren(ch []expr.Expr) expr.Expr {
 	return &cp
 }
 
-func (w *WindowCall) String() string {
-	var b strings.Builder
-	b.WriteString(exprSQL(w.Func))
-	b.WriteString(" OVER ")
+func (w *WindowCall) String() string { return exprSQL(w.Func) + " OVER " + w.specSQL() }
+
+// specSQL renders the window after OVER: a name or a parenthesised spec.
+func (w *WindowCall) specSQL() string {
 	if w.Name != "" {
-		b.WriteString(quoteIdent(w.Name))
-		return b.String()
+		return quoteIdent(w.Name)
 	}
+	var b strings.Builder
 	b.WriteString("(")
 	sep := ""
 	if len(w.PartitionBy) > 0 {
@@ -132,9 +132,13 @@ func (w *WindowCall) String() string {
 	return b.String()
 }
 
-// windowChildren flattens the call, partition and order expressions.
+// A named window's spec (WINDOW w AS (...)) has no Func and so no first
+// child.
 func (w *WindowCall) Children() []expr.Expr {
-	ch := []expr.Expr{w.Func}
+	var ch []expr.Expr
+	if w.Func != nil {
+		ch = append(ch, w.Func)
+	}
 	ch = append(ch, w.PartitionBy...)
 	for _, o := range w.OrderBy {
 		ch = append(ch, o)
@@ -144,14 +148,17 @@ func (w *WindowCall) Children() []expr.Expr {
 
 func (w *WindowCall) WithChildren(ch []expr.Expr) expr.Expr {
 	cp := *w
-	cp.Func = ch[0]
-	cp.PartitionBy = append([]expr.Expr(nil), ch[1:1+len(w.PartitionBy)]...)
+	if w.Func != nil {
+		cp.Func, ch = ch[0], ch[1:]
+	}
+	cp.PartitionBy = append([]expr.Expr(nil), ch[:len(w.PartitionBy)]...)
+	ch = ch[len(w.PartitionBy):]
 	cp.OrderBy = make([]*expr.SortOrder, len(w.OrderBy))
 	for i := range w.OrderBy {
-		if so, ok := ch[1+len(w.PartitionBy)+i].(*expr.SortOrder); ok {
+		if so, ok := ch[i].(*expr.SortOrder); ok {
 			cp.OrderBy[i] = so
 		} else {
-			cp.OrderBy[i] = &expr.SortOrder{Child: ch[1+len(w.PartitionBy)+i], Desc: w.OrderBy[i].Desc, NullsFirst: w.OrderBy[i].NullsFirst}
+			cp.OrderBy[i] = &expr.SortOrder{Child: ch[i], Desc: w.OrderBy[i].Desc, NullsFirst: w.OrderBy[i].NullsFirst}
 		}
 	}
 	return &cp

@@ -150,7 +150,7 @@ func (lx *lexer) next() (token, error) {
 			return lx.tok(tokOp, start, op), nil
 		}
 	}
-	if strings.IndexByte("=<>!+-*/%&|^~(),.;[]{}:?", c) >= 0 {
+	if strings.IndexByte("=<>!+-*/%&|^~(),.;[]{}:?@", c) >= 0 {
 		lx.i++
 		return lx.tok(tokOp, start, string(c)), nil
 	}

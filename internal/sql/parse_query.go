@@ -3,8 +3,10 @@ package sql
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ingotdata/ingot/internal/expr"
+	"github.com/ingotdata/ingot/types"
 )
 
 // query parses [WITH ...] body [ORDER BY ...] [LIMIT n] [OFFSET n].
@@ -346,6 +348,22 @@ func (p *parser) relationPrimary() Relation {
 // timeTravel parses VERSION AS OF n / TIMESTAMP AS OF expr (with the
 // optional FOR SYSTEM_... spellings).
 func (p *parser) timeTravel() *TimeTravel {
+	if p.peek().isOp("@") {
+		// Delta's t@v12 (version) and t@yyyyMMddHHmmssSSS (timestamp).
+		at := p.advance()
+		n := p.advance()
+		switch {
+		case n.kind == tokIdent && (n.text[0] == 'v' || n.text[0] == 'V'):
+			if v, err := strconv.ParseInt(n.text[1:], 10, 64); err == nil {
+				return &TimeTravel{Version: &v}
+			}
+		case n.kind == tokNumber && len(n.text) == 17:
+			if ts, err := time.Parse("20060102150405.000", n.text[:14]+"."+n.text[14:]); err == nil {
+				return &TimeTravel{Timestamp: &expr.Literal{Value: ts.UnixMicro(), Type: types.Timestamp}}
+			}
+		}
+		p.fail(errorAt(at, "INVALID_TIME_TRAVEL_SPEC", "Invalid time travel spec '@%s': expected @v<version> or @yyyyMMddHHmmssSSS", n.raw))
+	}
 	switch {
 	case p.acceptSeq("VERSION", "AS", "OF"), p.acceptSeq("FOR", "SYSTEM_VERSION", "AS", "OF"), p.acceptSeq("FOR", "VERSION", "AS", "OF"):
 		t := p.peek()

@@ -324,6 +324,14 @@ func (p *parser) columnDefs() []ColumnDef {
 				s := p.stringLit()
 				cd.Comment = &s
 				continue
+			case p.acceptSeq("GENERATED", "ALWAYS", "AS"):
+				p.expectOp("(")
+				cd.Generated = p.expr()
+				p.expectOp(")")
+				continue
+			case p.accept("DEFAULT"):
+				cd.Default = p.expr()
+				continue
 			}
 			break
 		}
@@ -546,22 +554,19 @@ func (p *parser) set() Statement {
 	if p.peek().kind == tokEOF || p.peek().isOp(";") {
 		return s
 	}
-	var key strings.Builder
+	// Keys and values are taken verbatim from the text: Spark does not
+	// tokenize them (SET a.b-c = x y is legal).
+	keyStart := p.peek().off
 	for t := p.peek(); t.kind != tokEOF && !t.isOp(";") && !t.isOp("="); t = p.peek() {
-		key.WriteString(p.advance().raw)
+		p.advance()
 	}
-	s.Key = key.String()
+	s.Key = strings.TrimSpace(p.src[keyStart:p.peek().off])
 	if p.acceptOp("=") {
-		var val []string
+		valStart := p.peek().off
 		for t := p.peek(); t.kind != tokEOF && !t.isOp(";"); t = p.peek() {
-			tok := p.advance()
-			if tok.kind == tokString {
-				val = append(val, tok.text)
-			} else {
-				val = append(val, tok.raw)
-			}
+			p.advance()
 		}
-		v := strings.Join(val, "")
+		v := strings.TrimSpace(p.src[valStart:p.peek().off])
 		s.Value = &v
 	}
 	return s

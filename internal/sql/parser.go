@@ -11,6 +11,7 @@ import (
 // parseBailout that the entry points recover; this keeps the many small
 // grammar functions free of error plumbing. No panic escapes the package.
 type parser struct {
+	src  string
 	toks []token
 	pos  int
 }
@@ -235,7 +236,7 @@ func Parse(text string) (Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks}
+	p := &parser{src: text, toks: toks}
 	var st Statement
 	err = run(func() {
 		st = p.statement()
@@ -259,7 +260,7 @@ func ParseScript(text string) ([]Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks}
+	p := &parser{src: text, toks: toks}
 	var out []Statement
 	err = run(func() {
 		for {
@@ -313,7 +314,7 @@ func ParseExpr(text string) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks}
+	p := &parser{src: text, toks: toks}
 	var e expr.Expr
 	err = run(func() {
 		e = p.selectItem()

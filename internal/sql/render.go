@@ -69,8 +69,7 @@ func (s *Select) String() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			spec := strings.TrimPrefix(w.Spec.String(), exprSQL(nil)+" OVER ")
-			b.WriteString(quoteIdent(w.Name) + " AS " + spec)
+			b.WriteString(quoteIdent(w.Name) + " AS " + w.Spec.specSQL())
 		}
 	}
 	return b.String()
@@ -234,6 +233,12 @@ func columnDefsSQL(cols []ColumnDef) string {
 		parts[i] = quoteIdent(c.Name) + " " + c.Type.SQL()
 		if c.NotNull {
 			parts[i] += " NOT NULL"
+		}
+		if c.Generated != nil {
+			parts[i] += " GENERATED ALWAYS AS (" + exprSQL(c.Generated) + ")"
+		}
+		if c.Default != nil {
+			parts[i] += " DEFAULT " + exprSQL(c.Default)
 		}
 		parts[i] += optString("COMMENT", c.Comment)
 	}
