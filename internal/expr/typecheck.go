@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ingotdata/ingot/types"
@@ -344,6 +345,13 @@ func coerceBinary(n *Binary) (Expr, error) {
 	// Arithmetic. Strings (and untyped NULLs) count as DOUBLE, as in Spark's
 	// non-ANSI PromoteStrings rule.
 	ol, or := lt, rt
+	// An untyped NULL takes the other side's numeric type.
+	if isNullT(lt) && types.IsNumeric(rt) {
+		lt = rt
+	}
+	if isNullT(rt) && types.IsNumeric(lt) {
+		rt = lt
+	}
 	if isString(lt) || isNullT(lt) {
 		lt = types.Double
 	}
@@ -363,9 +371,9 @@ func coerceBinary(n *Binary) (Expr, error) {
 	case lDec && rDec:
 		return &Binary{Op: n.Op, Left: implicitCast(n.Left, ol, ld), Right: implicitCast(n.Right, or, rd)}, nil
 	case lDec && types.IsIntegral(rt):
-		return &Binary{Op: n.Op, Left: implicitCast(n.Left, ol, ld), Right: implicitCast(n.Right, or, integralDecimal(rt))}, nil
+		return &Binary{Op: n.Op, Left: implicitCast(n.Left, ol, ld), Right: implicitCast(n.Right, or, operandDecimal(n.Right, rt))}, nil
 	case rDec && types.IsIntegral(lt):
-		return &Binary{Op: n.Op, Left: implicitCast(n.Left, ol, integralDecimal(lt)), Right: implicitCast(n.Right, or, rd)}, nil
+		return &Binary{Op: n.Op, Left: implicitCast(n.Left, ol, operandDecimal(n.Left, lt)), Right: implicitCast(n.Right, or, rd)}, nil
 	case lDec || rDec:
 		target = types.Double
 	default:
@@ -426,6 +434,24 @@ func adjustPrecisionScale(p, s int) decT {
 
 func boundedDecimal(p, s int) decT {
 	return decT{Precision: min(p, types.MaxDecimalPrecision), Scale: min(s, types.MaxDecimalPrecision)}
+}
+
+// operandDecimal is the decimal an integral operand of decimal arithmetic
+// becomes: an integer literal only needs its own digits (Spark's
+// DecimalPrecision treats literals so, keeping result types small).
+func operandDecimal(e Expr, t types.DataType) decT {
+	if l, ok := e.(*Literal); ok && l.Value != nil {
+		v := litInt(l.Value)
+		if v < 0 {
+			v = -v
+		}
+		digits := len(strconv.FormatInt(v, 10))
+		if v < 0 { // MinInt64
+			digits = 19
+		}
+		return decT{Precision: digits}
+	}
+	return integralDecimal(t)
 }
 
 // integralDecimal is the decimal that holds every value of an integral type.
