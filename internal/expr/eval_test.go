@@ -19,7 +19,6 @@ type evalCase struct {
 	want  string // rows joined by spaces
 }
 
-
 func runEvalCases(t *testing.T, cases []evalCase) {
 	t.Helper()
 	for _, tc := range cases {

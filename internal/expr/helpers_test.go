@@ -2,6 +2,7 @@ package expr
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -176,3 +177,5 @@ func joinRow(vals []string) string {
 	}
 	return out
 }
+
+func nanValue() any { return math.NaN() }
