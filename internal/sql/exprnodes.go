@@ -235,3 +235,15 @@ func (g *GroupingSets) WithChildren(ch []expr.Expr) expr.Expr {
 	}
 	return cp
 }
+
+// MultiAlias names the several columns of a generator: explode(m) AS (k, v).
+type MultiAlias struct {
+	Child expr.Expr
+	Names []string
+}
+
+func (m *MultiAlias) String() string        { return exprSQL(m.Child) + " AS (" + identList(m.Names) + ")" }
+func (m *MultiAlias) Children() []expr.Expr { return []expr.Expr{m.Child} }
+func (m *MultiAlias) WithChildren(ch []expr.Expr) expr.Expr {
+	return &MultiAlias{Child: ch[0], Names: m.Names}
+}

@@ -226,6 +226,13 @@ func (p *parser) postfix(e expr.Expr) expr.Expr {
 			e = &Subscript{Child: e, Index: idx}
 		case p.acceptOp("::"):
 			e = &expr.Cast{Child: e, To: p.dataType()}
+		case p.peek().isOp(".") && (p.peekN(1).kind == tokIdent || p.peekN(1).kind == tokQuoted):
+			// Field of a computed struct, f(x).a: Spark extracts it like
+			// x['a'] (ExtractValue), so it is a Subscript by name. Plain
+			// a.b.c is read by columnOrCall and never gets here.
+			p.advance()
+			name := p.identOrKeyword()
+			e = &Subscript{Child: e, Index: &expr.Literal{Value: name, Type: types.String}}
 		default:
 			return e
 		}
@@ -257,12 +264,12 @@ func (p *parser) primary() expr.Expr {
 				return lam
 			}
 			p.advance()
-			e := p.expr()
+			e := p.aliasedArg()
 			if p.acceptOp(",") {
 				// (a, b) is a struct, used in tuple IN predicates.
 				args := []expr.Expr{e}
 				for {
-					args = append(args, p.expr())
+					args = append(args, p.aliasedArg())
 					if !p.acceptOp(",") {
 						break
 					}
@@ -271,6 +278,9 @@ func (p *parser) primary() expr.Expr {
 				return &expr.Call{Name: "struct", Args: args}
 			}
 			p.expectOp(")")
+			if _, ok := e.(*expr.Alias); ok {
+				return &expr.Call{Name: "struct", Args: []expr.Expr{e}}
+			}
 			return e
 		case "*":
 			p.advance()
@@ -278,6 +288,10 @@ func (p *parser) primary() expr.Expr {
 		}
 		p.failAt(t)
 	case tokIdent:
+		if p.peekN(1).isOp("->") {
+			p.pos += 2
+			return &Lambda{Params: []string{t.text}, Body: p.expr()}
+		}
 		switch strings.ToUpper(t.text) {
 		case "NULL":
 			p.advance()
@@ -327,6 +341,16 @@ func (p *parser) primary() expr.Expr {
 	}
 	p.failAt(t)
 	return nil
+}
+
+// aliasedArg parses an expression that may be named, as struct fields
+// are: struct(a + 1 AS x), (0 AS sum, 0 AS n).
+func (p *parser) aliasedArg() expr.Expr {
+	e := p.expr()
+	if p.accept("AS") {
+		return &expr.Alias{Child: e, Name: p.identOrKeyword()}
+	}
+	return e
 }
 
 // tryLambda parses (a, b) -> body when the tokens have that shape.
@@ -429,12 +453,7 @@ func (p *parser) call() expr.Expr {
 			p.accept("ALL")
 		}
 		for {
-			arg := p.expr()
-			if p.accept("AS") {
-				// struct(a + 1 AS x) names the field.
-				arg = &expr.Alias{Child: arg, Name: p.identOrKeyword()}
-			}
-			args = append(args, arg)
+			args = append(args, p.aliasedArg())
 			if !p.acceptOp(",") {
 				break
 			}

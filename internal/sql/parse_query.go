@@ -181,6 +181,9 @@ func (p *parser) selectBlock() *Select {
 // CUBE(..) parse as calls.
 func (p *parser) groupBy() []expr.Expr {
 	if p.peek().is("ALL") && !p.peekN(1).isOp("(") {
+		// GROUP BY ALL stays a reference to a column named ALL, as in
+		// Spark: the analyzer groups by every non-aggregate item unless
+		// such a column exists.
 		p.advance()
 		return []expr.Expr{&expr.ColumnRef{Name: "ALL"}}
 	}
@@ -236,8 +239,7 @@ func (p *parser) selectItem() expr.Expr {
 	if p.accept("AS") {
 		if p.peek().isOp("(") {
 			// Multi-alias for generators: AS (a, b).
-			names := p.parenIdentList()
-			return &expr.Alias{Child: e, Name: strings.Join(names, ",")}
+			return &MultiAlias{Child: e, Names: p.parenIdentList()}
 		}
 		return &expr.Alias{Child: e, Name: p.aliasName()}
 	}
@@ -327,6 +329,12 @@ func (p *parser) relationPrimary() Relation {
 		p.advance()
 		r := p.fromClause()
 		p.expectOp(")")
+		if alias, cols := p.relationAlias(); alias != "" {
+			// (a JOIN b) AS x(c1, ...) aliases the join's output, which is
+			// what SELECT * over it in a subquery does.
+			sel := &Select{Items: []expr.Expr{&expr.Star{}}, From: r}
+			return &Subquery{Query: &Query{Body: sel}, Alias: alias, Columns: cols}
+		}
 		return r
 	case t.is("VALUES"):
 		p.advance()
