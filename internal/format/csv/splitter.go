@@ -28,8 +28,14 @@ type span struct {
 }
 
 func newSplitter(name string, data []byte, o Options) *splitter {
-	return &splitter{name: name, data: data, line: 1, delim: o.Delimiter, quote: o.Quote, escape: o.Escape, noQuote: o.NoQuote}
+	s := &splitter{name: name, data: data, line: 1, delim: o.Delimiter, quote: o.Quote, escape: o.Escape, noQuote: o.NoQuote}
+	if bytes.HasPrefix(data, utf8BOM) {
+		s.pos = len(utf8BOM) // editors on Windows write one; it is not data
+	}
+	return s
 }
+
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 // next returns the fields of the next record, valid until the next call, or
 // ok=false at the end of the input.

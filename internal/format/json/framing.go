@@ -33,14 +33,22 @@ type framer struct {
 	open    bool // the decoder holds a top-level value not yet finished
 	inArray bool // ... and that value is an array of records
 	done    bool
+	skip    int // bytes of byte-order mark before the first record
 
 	// dropped counts records skipped as malformed (DropMalformed).
 	dropped int
 }
 
 func newFramer(name string, data []byte, multi, drop bool) *framer {
-	return &framer{name: name, data: data, multi: multi, drop: drop, dec: jsontext.NewDecoder(bytes.NewReader(nil))}
+	f := &framer{name: name, data: data, multi: multi, drop: drop, dec: jsontext.NewDecoder(bytes.NewReader(nil))}
+	if bytes.HasPrefix(data, utf8BOM) {
+		f.skip = len(utf8BOM) // editors on Windows write one; it is not JSON
+		f.next = f.skip
+	}
+	return f
 }
+
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 // err turns a tokenizer error into a positioned one.
 func (f *framer) err(err error) error {
@@ -140,12 +148,12 @@ func (f *framer) Next() (bool, error) {
 // so record decoding never meets a syntax error halfway through a row.
 func (f *framer) openValue() bool {
 	if f.multi {
-		if f.drop && !wellFormed(f.data) {
+		if f.drop && !wellFormed(f.data[f.skip:]) {
 			f.dropped++
 			f.done = true
 			return false
 		}
-		f.start(f.data, 0)
+		f.start(f.data[f.skip:], int64(f.skip))
 		return true
 	}
 	for f.next < len(f.data) {
