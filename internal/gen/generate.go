@@ -50,11 +50,12 @@ const DefaultTimeMicros int64 = 1574863200_000000
 
 // Summary describes what Generate wrote. Paths are relative to the data dir.
 type Summary struct {
-	PatientFile  string   // "batch/patient_info.csv"
-	TrackerFiles []string // "streaming/tracker/00000.json", ...
-	Patients     int
-	Rows         int64 // readings written by this call
-	OrphanRows   int64 // readings whose mrn matches no patient
+	PatientFile    string   // "batch/patient_info.csv"
+	TrackerFiles   []string // "streaming/tracker/00000.json", ...
+	Files          int      // len(TrackerFiles)
+	Patients       int
+	Readings       int64 // readings written by this call
+	OrphanReadings int64 // readings whose mrn matches no patient
 }
 
 // Generate writes patient_info.csv and Files tracker files under dir
@@ -79,9 +80,10 @@ func Generate(dir string, opts Options) (Summary, error) {
 			return Summary{}, err
 		}
 		sum.TrackerFiles = append(sum.TrackerFiles, filepath.ToSlash(rel))
-		sum.Rows += int64(o.RowsPerFile)
-		sum.OrphanRows += orphanRows
+		sum.Readings += int64(o.RowsPerFile)
+		sum.OrphanReadings += orphanRows
 	}
+	sum.Files = len(sum.TrackerFiles)
 	sum.PatientFile = filepath.ToSlash(sum.PatientFile)
 	return sum, nil
 }

@@ -140,7 +140,7 @@ func TestGeneratedFilesReadBack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sum.Rows != 600 || len(sum.TrackerFiles) != 2 {
+			if sum.Readings != 600 || len(sum.TrackerFiles) != 2 || sum.Files != 2 {
 				t.Fatalf("summary = %+v", sum)
 			}
 			for _, f := range sum.TrackerFiles {
@@ -196,8 +196,8 @@ func TestOrphansAndGold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.OrphanRows < 40 || sum.OrphanRows > 140 {
-		t.Fatalf("orphan rows = %d of %d, want about 2%%", sum.OrphanRows, sum.Rows)
+	if sum.OrphanReadings < 40 || sum.OrphanReadings > 140 {
+		t.Fatalf("orphan rows = %d of %d, want about 2%%", sum.OrphanReadings, sum.Readings)
 	}
 	gold, err := ReferenceGold(dir)
 	if err != nil {
@@ -210,7 +210,7 @@ func TestOrphansAndGold(t *testing.T) {
 			t.Errorf("implausible gold row %+v", g)
 		}
 	}
-	if total != sum.Rows-sum.OrphanRows {
-		t.Fatalf("gold counts sum to %d, want %d joined readings", total, sum.Rows-sum.OrphanRows)
+	if total != sum.Readings-sum.OrphanReadings {
+		t.Fatalf("gold counts sum to %d, want %d joined readings", total, sum.Readings-sum.OrphanReadings)
 	}
 }
