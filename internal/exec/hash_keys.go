@@ -344,7 +344,11 @@ func (k *bytesKey) build(mem memory.Allocator) arrow.Array {
 		}
 		b.Append(k.arena[k.offs[g]:k.offs[g+1]])
 	}
-	return b.NewArray()
+	// The binary builder makes a *array.Binary whatever its type; rewrap
+	// the data so a STRING key comes back as *array.String.
+	arr := b.NewArray()
+	defer arr.Release()
+	return array.MakeFromData(arr.Data())
 }
 
 // nullKey is a key column of the Null type: every value is NULL.
