@@ -14,11 +14,14 @@ var decoderOptions = []jsontext.Options{
 }
 
 // framer walks the records of one file, leaving its decoder positioned just
-// after each record's '{'. In JSON Lines mode every non-blank line gets a
-// fresh decoder over that line alone, so a record cannot spill into the next
-// line and errors carry exact line numbers; a line holding an array yields
-// one record per element. In multi-line mode the whole file is one value: an
-// object, or an array of objects.
+// after each record's '{'. In multi-line mode the whole file is one value: an
+// object, or an array of objects. In JSON Lines mode one decoder reads the
+// file's top-level values in turn (resetting a decoder per line costs ~20%
+// of throughput); the framer checks that each value sits on a line of its
+// own, so a record cannot spill into the next line. A line holding an array
+// yields one record per element. DropMalformed instead gives every line a
+// decoder of its own, so a bad line can be skipped and reading resumes at
+// the next.
 type framer struct {
 	name  string
 	data  []byte
@@ -35,12 +38,19 @@ type framer struct {
 	done    bool
 	skip    int // bytes of byte-order mark before the first record
 
+	// JSON Lines with one decoder for the file (all modes but DropMalformed).
+	shared   bool
+	started  bool
+	valStart int64 // offset of the current top-level value
+	prevEnd  int64 // offset just after the previous one, -1 before the first
+
 	// dropped counts records skipped as malformed (DropMalformed).
 	dropped int
 }
 
 func newFramer(name string, data []byte, multi, drop bool) *framer {
-	f := &framer{name: name, data: data, multi: multi, drop: drop, dec: jsontext.NewDecoder(bytes.NewReader(nil))}
+	f := &framer{name: name, data: data, multi: multi, drop: drop, dec: jsontext.NewDecoder(bytes.NewReader(nil)),
+		shared: !multi && !drop, prevEnd: -1}
 	if bytes.HasPrefix(data, utf8BOM) {
 		f.skip = len(utf8BOM) // editors on Windows write one; it is not JSON
 		f.next = f.skip
@@ -99,6 +109,16 @@ func (f *framer) Next() (bool, error) {
 				}
 				return false, f.notRecord(k)
 			}
+			if f.shared {
+				// The value must not have spanned lines.
+				end := f.offset()
+				if i := bytes.IndexByte(f.data[f.valStart:end], '\n'); i >= 0 {
+					return false, positionError(f.name, f.data, f.valStart, ErrMalformed,
+						"record continues past the end of its line (JSON Lines holds one record per line; use multiLine for pretty-printed JSON)")
+				}
+				f.open, f.prevEnd = false, end
+				continue
+			}
 			// The top-level value is finished: only whitespace may follow.
 			if k != 0 {
 				off := skipSeparators(f.data, f.offset())
@@ -113,7 +133,9 @@ func (f *framer) Next() (bool, error) {
 			}
 			continue
 		}
-		if !f.openValue() {
+		if ok, err := f.openValue(); err != nil {
+			return false, err
+		} else if !ok {
 			continue
 		}
 		switch k := f.dec.PeekKind(); k {
@@ -146,15 +168,38 @@ func (f *framer) Next() (bool, error) {
 // non-blank line, or the whole file. In DropMalformed mode lines (or the
 // file) that are not a valid object or array of objects are skipped here,
 // so record decoding never meets a syntax error halfway through a row.
-func (f *framer) openValue() bool {
+func (f *framer) openValue() (bool, error) {
 	if f.multi {
 		if f.drop && !wellFormed(f.data[f.skip:]) {
 			f.dropped++
 			f.done = true
-			return false
+			return false, nil
 		}
 		f.start(f.data[f.skip:], int64(f.skip))
-		return true
+		return true, nil
+	}
+	if f.shared {
+		if !f.started {
+			f.start(f.data[f.skip:], int64(f.skip))
+			f.started = true
+		}
+		from := int64(f.skip)
+		if f.prevEnd >= 0 {
+			from = f.prevEnd
+		}
+		p := from
+		for p < int64(len(f.data)) && isSpace(f.data[p]) {
+			p++
+		}
+		if p == int64(len(f.data)) {
+			f.done = true
+			return false, nil
+		}
+		if f.prevEnd >= 0 && bytes.IndexByte(f.data[from:p], '\n') < 0 {
+			return false, positionError(f.name, f.data, p, ErrMalformed, "unexpected data after the record")
+		}
+		f.valStart = p
+		return true, nil
 	}
 	for f.next < len(f.data) {
 		start := f.next
@@ -174,11 +219,13 @@ func (f *framer) openValue() bool {
 			continue
 		}
 		f.start(line, int64(start))
-		return true
+		return true, nil
 	}
 	f.done = true
-	return false
+	return false, nil
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // wellFormed reports whether b is one object or an array of objects.
 func wellFormed(b []byte) bool {
