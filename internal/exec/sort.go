@@ -154,12 +154,19 @@ func sortIndices(ctx context.Context, rec arrow.RecordBatch, keys []SortKey) ([]
 			return nil, err
 		}
 	}
+	if len(ks) == 1 {
+		if idx, ok := sortSingleKey(ks[0].arr, ks[0].desc, ks[0].nullsFirst); ok {
+			return idx, nil
+		}
+	}
 	n := int(rec.NumRows())
 	idx := make([]int32, n)
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortStableFunc(idx, func(x, y int32) int {
+	// pdqsort with the row position as the last tie-breaker is stable and
+	// much faster than slices.SortStableFunc's insertion/merge passes.
+	slices.SortFunc(idx, func(x, y int32) int {
 		i, j := int(x), int(y)
 		for _, k := range ks {
 			if k.hasNulls {
@@ -183,7 +190,7 @@ func sortIndices(ctx context.Context, rec arrow.RecordBatch, keys []SortKey) ([]
 				return c
 			}
 		}
-		return 0
+		return int(x - y)
 	})
 	return idx, nil
 }

@@ -1,0 +1,101 @@
+package exec
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// sortSingleKey orders rows by one key column without going through a
+// per-comparison closure over the array: the non-null values are copied
+// next to their row positions and sorted as plain Go values, NULLs placed
+// before or after them. It reports false for types it does not handle.
+func sortSingleKey(arr arrow.Array, desc, nullsFirst bool) ([]int32, bool) {
+	switch a := arr.(type) {
+	case *array.Int32:
+		return sortValues(arr, a.Int32Values(), cmp.Compare[int32], desc, nullsFirst), true
+	case *array.Int64:
+		return sortValues(arr, a.Int64Values(), cmp.Compare[int64], desc, nullsFirst), true
+	case *array.Date32:
+		return sortValues(arr, a.Date32Values(), cmp.Compare[arrow.Date32], desc, nullsFirst), true
+	case *array.Timestamp:
+		return sortValues(arr, a.TimestampValues(), cmp.Compare[arrow.Timestamp], desc, nullsFirst), true
+	case *array.Float64:
+		return sortValues(arr, a.Float64Values(), compareFloat[float64], desc, nullsFirst), true
+	case *array.Float32:
+		return sortValues(arr, a.Float32Values(), compareFloat[float32], desc, nullsFirst), true
+	case *array.String:
+		offs, data := a.ValueOffsets(), a.ValueBytes()
+		base := offs[0]
+		// Views into the array's bytes, not copies: valid while arr lives.
+		vs := make([]string, a.Len())
+		for i := range vs {
+			if n := offs[i+1] - offs[i]; n > 0 {
+				vs[i] = unsafe.String(&data[offs[i]-base], int(n))
+			}
+		}
+		return sortValues(arr, vs, strings.Compare, desc, nullsFirst), true
+	}
+	return nil, false
+}
+
+// compareFloat orders NaN above everything and -0.0 equal to 0.0, as Spark.
+func compareFloat[T float32 | float64](x, y T) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	case x == y:
+		return 0
+	}
+	xn, yn := x != x, y != y
+	switch {
+	case xn && yn:
+		return 0
+	case xn:
+		return 1
+	}
+	return -1
+}
+
+func sortValues[T any](arr arrow.Array, vals []T, compare func(T, T) int, desc, nullsFirst bool) []int32 {
+	type item struct {
+		v T
+		i int32
+	}
+	items := make([]item, 0, len(vals))
+	var nulls []int32
+	for i, v := range vals {
+		if arr.IsNull(i) {
+			nulls = append(nulls, int32(i))
+			continue
+		}
+		items = append(items, item{v, int32(i)})
+	}
+	slices.SortFunc(items, func(a, b item) int {
+		c := compare(a.v, b.v)
+		if desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+		return int(a.i - b.i) // stable
+	})
+	out := make([]int32, 0, len(vals))
+	if nullsFirst {
+		out = append(out, nulls...)
+	}
+	for _, it := range items {
+		out = append(out, it.i)
+	}
+	if !nullsFirst {
+		out = append(out, nulls...)
+	}
+	return out
+}
