@@ -53,16 +53,33 @@ func compileBinary(out *compiled, e *Binary) error {
 			return fmt.Errorf("expr: compile %s: %w", e, err)
 		}
 	}
+	// Numeric and comparison kernels broadcast a constant right operand
+	// (time / 1e6, x > 100); the rest get full-length arrays.
+	_, isDec := lt.(decT)
+	broadcast := e.Op != OpAnd && e.Op != OpOr && !isDec
 	out.f = func(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
-		args, err := evalAll(ctx, mem, b, cs)
+		l, err := cs[0].f(ctx, mem, b)
 		if err != nil {
 			return nil, err
 		}
-		defer releaseAll(args)
-		return k(mem, args[0], args[1])
+		defer l.Release()
+		var r arrow.Array
+		if broadcast {
+			r, err = evalOrConstant(ctx, mem, b, cs[1])
+		} else {
+			r, err = cs[1].f(ctx, mem, b)
+		}
+		if err != nil {
+			return nil, err
+		}
+		defer r.Release()
+		return k(mem, l, r)
 	}
 	return nil
 }
+
+// scalarOf reports whether b is a one-row constant to broadcast over a.
+func scalarOf(a, b arrow.Array) bool { return b.Len() == 1 && a.Len() != 1 }
 
 func numericArith(op BinaryOperator, t types.DataType) (func(memory.Allocator, arrow.Array, arrow.Array) (arrow.Array, error), error) {
 	at := types.ToArrow(t)
@@ -92,6 +109,10 @@ func arithInt[T int8 | int16 | int32 | int64](mem memory.Allocator, op BinaryOpe
 	n := a.Len()
 	av, bv := values[T](a), values[T](b)
 	o := newFixedOut[T](mem, n, validityOf(mem, n, a, b))
+	if scalarOf(a, b) {
+		arithScalar(op, av, values[T](b)[0], o.vals, o.valid)
+		return o.finish(at)
+	}
 	r := o.vals
 	switch op {
 	case OpAdd:
@@ -127,6 +148,10 @@ func arithFloat[T float32 | float64](mem memory.Allocator, op BinaryOperator, at
 	n := a.Len()
 	av, bv := values[T](a), values[T](b)
 	o := newFixedOut[T](mem, n, validityOf(mem, n, a, b))
+	if scalarOf(a, b) {
+		arithScalar(op, av, values[T](b)[0], o.vals, o.valid)
+		return o.finish(at)
+	}
 	r := o.vals
 	switch op {
 	case OpAdd:
@@ -159,6 +184,53 @@ func arithFloat[T float32 | float64](mem memory.Allocator, op BinaryOperator, at
 		}
 	}
 	return o.finish(at)
+}
+
+// arithScalar is the broadcast loop for a constant right operand.
+func arithScalar[T int8 | int16 | int32 | int64 | float32 | float64](op BinaryOperator, av []T, y T, r []T, valid bitmap) {
+	switch op {
+	case OpAdd:
+		for i := range r {
+			r[i] = av[i] + y
+		}
+	case OpSub:
+		for i := range r {
+			r[i] = av[i] - y
+		}
+	case OpMul:
+		for i := range r {
+			r[i] = av[i] * y
+		}
+	case OpDiv:
+		if y == 0 {
+			for i := range valid.bits {
+				valid.bits[i] = 0
+			}
+			return
+		}
+		for i := range r {
+			r[i] = av[i] / y
+		}
+	case OpMod:
+		if y == 0 {
+			for i := range valid.bits {
+				valid.bits[i] = 0
+			}
+			return
+		}
+		for i := range r {
+			r[i] = modOf(av[i], y)
+		}
+	}
+}
+
+// modOf is Java's remainder for integers and floats alike.
+func modOf[T int8 | int16 | int32 | int64 | float32 | float64](x, y T) T {
+	switch any(x).(type) {
+	case float32, float64:
+		return T(math.Mod(float64(x), float64(y)))
+	}
+	return x - (x/y)*y
 }
 
 func decValues(a arrow.Array) []decimal128.Num {

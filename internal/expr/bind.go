@@ -54,7 +54,10 @@ func Bind(e Expr, resolve func(*ColumnRef) (*BoundRef, error)) (Expr, error) {
 }
 
 // OutputName is the column name Spark gives e in a projection: the alias,
-// the bare column name, or the generated String.
+// the bare column name, or the generated String. A top-level cast of a
+// column keeps the column's name (Spark's ResolveAliases), which is why
+// the seed's col("device_id").cast(IntegerType()) is still "device_id";
+// nested casts show up in the generated name as CAST(x AS T).
 func OutputName(e Expr) string {
 	switch e := e.(type) {
 	case *Alias:
@@ -63,6 +66,11 @@ func OutputName(e Expr) string {
 		return e.Name
 	case *BoundRef:
 		return e.Name
+	case *Cast:
+		switch c := e.Child.(type) {
+		case *ColumnRef, *BoundRef, *Alias:
+			return OutputName(c)
+		}
 	}
 	return e.String()
 }

@@ -90,6 +90,14 @@ func validityOf(mem memory.Allocator, n int, ins ...arrow.Array) bitmap {
 		if a == nil {
 			continue
 		}
+		if a.Len() != n { // a broadcast constant (one row)
+			if a.Len() == 0 || a.IsNull(0) {
+				for i := range v.bits {
+					v.bits[i] = 0
+				}
+			}
+			continue
+		}
 		bits, off := validBits(a)
 		if bits == nil {
 			if a.NullN() == a.Len() && a.Len() > 0 { // NullType arrays have no bitmap

@@ -627,6 +627,9 @@ func castFromString(to types.DataType, at arrow.DataType) (castFunc, error) {
 // dropped, so "4.5" is 4); out of range is NULL.
 func intParser(bits int) func(s string) (int64, float64, bool) {
 	return func(s string) (int64, float64, bool) {
+		if v, err := strconv.ParseInt(s, 10, bits); err == nil {
+			return v, 0, true // the common, already clean case
+		}
 		s = strings.TrimSpace(s)
 		if intPart, frac, ok := strings.Cut(s, "."); ok {
 			for _, c := range frac {

@@ -18,6 +18,20 @@ type cmpFunc func(a, b arrow.Array, out []int8)
 
 func cmpOrdered[T int8 | int16 | int32 | int64](a, b arrow.Array, out []int8) {
 	av, bv := values[T](a), values[T](b)
+	if scalarOf(a, b) {
+		y := bv[0]
+		for i, x := range av {
+			switch {
+			case x < y:
+				out[i] = -1
+			case x > y:
+				out[i] = 1
+			default:
+				out[i] = 0
+			}
+		}
+		return
+	}
 	for i := range out {
 		x, y := av[i], bv[i]
 		switch {
@@ -35,6 +49,29 @@ func cmpOrdered[T int8 | int16 | int32 | int64](a, b arrow.Array, out []int8) {
 // Spark does (so NaN = NaN is true).
 func cmpFloat[T float32 | float64](a, b arrow.Array, out []int8) {
 	av, bv := values[T](a), values[T](b)
+	if scalarOf(a, b) {
+		y := float64(bv[0])
+		if math.IsNaN(y) {
+			for i, x := range av {
+				out[i] = int8(floatCompare(float64(x), y))
+			}
+			return
+		}
+		for i, x := range av {
+			xf := float64(x)
+			switch {
+			case xf < y:
+				out[i] = -1
+			case xf > y:
+				out[i] = 1
+			case xf == y:
+				out[i] = 0
+			default: // x is NaN
+				out[i] = 1
+			}
+		}
+		return
+	}
 	for i := range out {
 		out[i] = int8(floatCompare(float64(av[i]), float64(bv[i])))
 	}
@@ -78,21 +115,21 @@ func comparer(t types.DataType) (cmpFunc, error) {
 		return func(a, b arrow.Array, out []int8) {
 			as, bs := a.(*array.String), b.(*array.String)
 			for i := range out {
-				out[i] = int8(strings.Compare(as.Value(i), bs.Value(i)))
+				out[i] = int8(strings.Compare(as.Value(i), bs.Value(bi(a, b, i))))
 			}
 		}, nil
 	case types.BinaryType:
 		return func(a, b arrow.Array, out []int8) {
 			as, bs := a.(*array.Binary), b.(*array.Binary)
 			for i := range out {
-				out[i] = int8(bytes.Compare(as.Value(i), bs.Value(i)))
+				out[i] = int8(bytes.Compare(as.Value(i), bs.Value(bi(a, b, i))))
 			}
 		}, nil
 	case types.BooleanType:
 		return func(a, b arrow.Array, out []int8) {
 			as, bs := a.(*array.Boolean), b.(*array.Boolean)
 			for i := range out {
-				x, y := as.Value(i), bs.Value(i)
+				x, y := as.Value(i), bs.Value(bi(a, b, i))
 				switch {
 				case x == y:
 					out[i] = 0
@@ -107,13 +144,21 @@ func comparer(t types.DataType) (cmpFunc, error) {
 		return func(a, b arrow.Array, out []int8) {
 			av, bv := decValues(a), decValues(b)
 			for i := range out {
-				out[i] = int8(av[i].Cmp(bv[i]))
+				out[i] = int8(av[i].Cmp(bv[bi(a, b, i)]))
 			}
 		}, nil
 	case types.NullType:
 		return func(a, b arrow.Array, out []int8) {}, nil
 	}
 	return nil, fmt.Errorf("comparison of %s: %w", t.SQL(), ErrUnsupported)
+}
+
+// bi is the row of b matching row i of a: 0 when b is broadcast.
+func bi(a, b arrow.Array, i int) int {
+	if scalarOf(a, b) {
+		return 0
+	}
+	return i
 }
 
 func compareKernel(mem memory.Allocator, op BinaryOperator, cmp cmpFunc, a, b arrow.Array) arrow.Array {
@@ -125,7 +170,7 @@ func compareKernel(mem memory.Allocator, op BinaryOperator, cmp cmpFunc, a, b ar
 	if op == OpNullSafe {
 		valid = newBitmap(mem, n, true)
 		for i := 0; i < n; i++ {
-			an, bn := a.IsNull(i), b.IsNull(i)
+			an, bn := a.IsNull(i), b.IsNull(bi(a, b, i))
 			vals.setTo(i, (an && bn) || (!an && !bn && c[i] == 0))
 		}
 		return boolOut(n, vals, valid)

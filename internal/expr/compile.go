@@ -21,6 +21,11 @@ type compiled struct {
 	t        types.DataType
 	nullable bool
 	f        evalFunc
+	// constant is the one-row value of a constant subtree (a literal, or a
+	// cast of one), computed at compile time so that kernels can broadcast
+	// it instead of materializing a full-length array per batch. It lives
+	// on Go's heap and is never released.
+	constant arrow.Array
 }
 
 func (c *compiled) Eval(ctx context.Context, b arrow.RecordBatch) (arrow.Array, error) {
@@ -59,6 +64,9 @@ func compile(e Expr) (*compiled, error) {
 		}
 	case *Literal:
 		lit := e
+		if c, err := constArray(memory.DefaultAllocator, lit, 1); err == nil {
+			out.constant = c
+		}
 		out.f = func(_ context.Context, mem memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
 			return constArray(mem, lit, int(b.NumRows()))
 		}
@@ -68,6 +76,9 @@ func compile(e Expr) (*compiled, error) {
 		return compile(e.Child)
 	case *Cast:
 		err = compileCast(out, e)
+		if err == nil {
+			out.constant = castConstant(e)
+		}
 	case *Binary:
 		err = compileBinary(out, e)
 	case *Unary:
@@ -236,4 +247,31 @@ func litDecimal(v any, t types.DecimalType) (decimal128.Num, error) {
 		return v, nil
 	}
 	return decimal128.Num{}, fmt.Errorf("expr: decimal literal holds %T", v)
+}
+
+// castConstant folds a cast of a constant to its one-row value, or nil.
+func castConstant(e *Cast) arrow.Array {
+	child, err := compile(e.Child)
+	if err != nil || child.constant == nil {
+		return nil
+	}
+	k, err := castKernel(child.t, e.To)
+	if err != nil {
+		return nil
+	}
+	c, err := k(memory.DefaultAllocator, child.constant)
+	if err != nil {
+		return nil
+	}
+	return c
+}
+
+// evalOrConstant evaluates c over the batch unless it is a constant, whose
+// one-row array is returned (retained) for the kernel to broadcast.
+func evalOrConstant(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch, c *compiled) (arrow.Array, error) {
+	if c.constant != nil {
+		c.constant.Retain()
+		return c.constant, nil
+	}
+	return c.f(ctx, mem, b)
 }

@@ -62,7 +62,10 @@ func TestOutputName(t *testing.T) {
 		{"alias", &Alias{Child: &ColumnRef{Name: "name"}, Name: "patient_name"}, "patient_name"},
 		{"column", &ColumnRef{Qualifier: "p", Name: "name"}, "name"},
 		{"bound", &BoundRef{Name: "mrn"}, "mrn"},
-		{"expression", &Cast{Child: &ColumnRef{Name: "mrn"}, To: types.Long}, "CAST(mrn AS BIGINT)"},
+		{"top-level cast of a column keeps its name", &Cast{Child: &ColumnRef{Name: "mrn"}, To: types.Long}, "mrn"},
+		{"cast of an expression", &Cast{Child: bin(OpDiv, &ColumnRef{Name: "time"}, Lit(1e6)), To: types.Timestamp}, "CAST((time / 1000000.0) AS TIMESTAMP)"},
+		{"nested cast", bin(OpAdd, &Cast{Child: &ColumnRef{Name: "a"}, To: types.Long}, Lit(1)), "(CAST(a AS BIGINT) + 1)"},
+		{"aggregate", &AggCall{Name: "count", Args: []Expr{&ColumnRef{Name: "device_id"}}}, "count(device_id)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := OutputName(tc.e); got != tc.want {
