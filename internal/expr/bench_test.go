@@ -75,7 +75,9 @@ func BenchmarkCompareDouble(b *testing.B)     { benchEval(b, bin(OpGt, benchHR, 
 func BenchmarkCastSeedTimestamp(b *testing.B) {
 	benchEval(b, &Cast{Child: bin(OpDiv, benchTime, Lit(1e6)), To: types.Timestamp}, 8)
 }
-func BenchmarkCastLongToInt(b *testing.B)    { benchEval(b, &Cast{Child: benchTime, To: types.Integer}, 8) }
+func BenchmarkCastLongToInt(b *testing.B) {
+	benchEval(b, &Cast{Child: benchTime, To: types.Integer}, 8)
+}
 func BenchmarkCastStringToLong(b *testing.B) { benchEval(b, &Cast{Child: benchStr, To: types.Long}, 7) }
 func BenchmarkCastDoubleToString(b *testing.B) {
 	benchEval(b, &Cast{Child: benchHR, To: types.String}, 8)
