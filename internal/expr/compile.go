@@ -54,11 +54,18 @@ func compile(e Expr) (*compiled, error) {
 	switch e := e.(type) {
 	case *BoundRef:
 		idx := e.Index
+		want := types.ToArrow(e.Type)
 		out.f = func(_ context.Context, _ memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
 			if idx < 0 || idx >= int(b.NumCols()) {
 				return nil, fmt.Errorf("expr: column %d (%s) out of range of a %d-column batch", idx, e.Name, b.NumCols())
 			}
 			col := b.Column(idx)
+			// Kernels read buffers by type; a batch that disagrees with the
+			// bound type (say a dictionary or large_string column) must be an
+			// error here, not a bad read later.
+			if got := col.DataType(); got.ID() != want.ID() {
+				return nil, fmt.Errorf("expr: column %d (%s) holds %s, but was bound as %s", idx, e.Name, got, e.Type.SQL())
+			}
 			col.Retain()
 			return col, nil
 		}

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"context"
 	"errors"
 	"math"
 	"strings"
@@ -284,3 +285,24 @@ func TestBindAndAggregates(t *testing.T) {
 }
 
 var _ arrow.Array
+
+func TestEvalRejectsMistypedColumn(t *testing.T) {
+	mem := checked(t)
+	rec := newBatch(t, mem, col("s", types.String, "1"))
+	defer rec.Release()
+	ev, err := Compile(&BoundRef{Index: 0, Name: "s", Type: types.Long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := ev.Eval(WithAllocator(context.Background(), mem), rec); err == nil {
+		out.Release()
+		t.Fatal("a STRING column bound as BIGINT evaluated without error")
+	}
+	ev, err = Compile(&BoundRef{Index: 3, Name: "x", Type: types.Long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ev.Eval(context.Background(), rec); err == nil {
+		t.Fatal("out-of-range column evaluated without error")
+	}
+}
