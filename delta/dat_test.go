@@ -62,6 +62,9 @@ func TestDAT(t *testing.T) {
 // parquet-backed scan checks and reports a pass count. Failures are logged,
 // not fatal: those suites exercise features not implemented yet.
 func TestCorpusOtherSuites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus walk skipped in -short mode")
+	}
 	var pass, fail, unsupported int
 	for _, suite := range []string{"golden", "kernel-rs", "delta-rs"} {
 		files, _ := filepath.Glob(filepath.Join(corpusDir, suite, "*", "expected.json"))

@@ -3,14 +3,17 @@ package parquetfile
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/ingotdata/ingot/batch"
@@ -178,4 +181,30 @@ func join(s []string) string {
 		out += x
 	}
 	return out
+}
+
+func TestInt96Micros(t *testing.T) {
+	mk := func(day uint32, nanos uint64) parquet.Int96 {
+		var v parquet.Int96
+		binary.LittleEndian.PutUint64(v[:8], nanos)
+		binary.LittleEndian.PutUint32(v[8:], day)
+		return v
+	}
+	for _, tc := range []struct {
+		name string
+		in   parquet.Int96
+		want string
+	}{
+		{"epoch", mk(2440588, 0), "1970-01-01T00:00:00Z"},
+		{"sub-microsecond truncated", mk(2440588, 1_500), "1970-01-01T00:00:00.000001Z"},
+		{"year 9999 beyond nanosecond range", mk(5373484, 0), "9999-12-31T00:00:00Z"},
+		{"year 1", mk(1721426, 3_600_000_000_000), "0001-01-01T01:00:00Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := time.UnixMicro(int96Micros(tc.in)).UTC().Format(time.RFC3339Nano)
+			if got != tc.want {
+				t.Fatalf("got %s want %s", got, tc.want)
+			}
+		})
+	}
 }

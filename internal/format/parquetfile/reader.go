@@ -88,8 +88,9 @@ type reader struct {
 	rr        pqarrow.RecordReader
 	mem       memory.Allocator
 	out       *arrow.Schema
-	src       []int // per output field: index in the record reader's batch, or -1 for nulls
+	src       []int // per output field: index in the record reader's batch, -1 for nulls, <= -2 for int96[-2-src]
 	leaves    []int
+	int96     []*int96Column
 	batchSize int64
 	remaining int64 // rows left, for the no-file-columns case
 	closed    bool
@@ -148,11 +149,20 @@ func (r *reader) plan(fr *pqarrow.FileReader, opts ReadOptions) error {
 	pos := map[int]int{}
 	n := 0
 	for i := range fileSchema.Fields() {
-		if selected[i] {
-			pos[i] = n
-			n++
-			r.leaves = append(r.leaves, leafIndices(fr.Manifest.Fields[i])...)
+		if !selected[i] {
+			continue
 		}
+		mf := fr.Manifest.Fields[i]
+		if mf.IsLeaf() {
+			if d := r.pf.MetaData().Schema.Column(mf.ColIndex); d.PhysicalType() == parquet.Types.Int96 {
+				pos[i] = -2 - len(r.int96)
+				r.int96 = append(r.int96, &int96Column{pf: r.pf, col: mf.ColIndex, maxDef: d.MaxDefinitionLevel()})
+				continue
+			}
+		}
+		pos[i] = n
+		n++
+		r.leaves = append(r.leaves, leafIndices(mf)...)
 	}
 	for _, i := range fileIdx {
 		if i < 0 {
@@ -231,11 +241,22 @@ func (r *reader) assemble(ctx context.Context, rec arrow.RecordBatch, n int64) (
 	}
 	for i, s := range r.src {
 		want := r.out.Field(i).Type
-		if s < 0 {
+		if s == -1 {
 			cols[i] = array.MakeArrayOfNull(r.mem, want, int(n))
 			continue
 		}
-		col := rec.Column(s)
+		var col arrow.Array
+		if s <= -2 {
+			c, err := r.int96[-2-s].read(r.mem, n)
+			if err != nil {
+				release()
+				return nil, err
+			}
+			col = c
+			defer c.Release()
+		} else {
+			col = rec.Column(s)
+		}
 		if arrow.TypeEqual(col.DataType(), want) {
 			col.Retain()
 			cols[i] = col
