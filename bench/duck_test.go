@@ -1,0 +1,26 @@
+package bench
+
+import (
+	"database/sql"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+// openDuck opens an in-memory DuckDB with Spark's null ordering, so that
+// ORDER BY results line up with ingot's without per-query NULLS FIRST/LAST.
+func openDuck(tb testing.TB) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		tb.Fatalf("duckdb: open: %v", err)
+	}
+	// One connection: SET is per connection and database/sql pools them.
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`SET default_null_order='nulls_first_on_asc_last_on_desc'`); err != nil {
+		db.Close()
+		tb.Fatalf("duckdb: set null order: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
