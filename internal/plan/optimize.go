@@ -12,6 +12,7 @@ type rule struct {
 var rules = []rule{
 	{"fold_constants", foldConstants},
 	{"push_filters", pushFilters},
+	{"collapse_projects", collapseProjects},
 	{"prune_columns", pruneColumns},
 	{"remove_noop_project", removeNoopProjects},
 }
@@ -20,7 +21,7 @@ const maxPasses = 4
 
 // Optimize rewrites an analyzed plan into an equivalent, cheaper one:
 // constant conditions folded, filters pushed towards (and advertised to)
-// the scans, unused scan columns pruned, identity projections removed.
+// the scans, unused scan columns pruned, adjacent projections merged, identity projections removed.
 func Optimize(n Node) Node {
 	for range maxPasses {
 		before := Explain(n)

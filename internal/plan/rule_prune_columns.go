@@ -115,7 +115,16 @@ func prune(n Node, need []bool) (Node, []int) {
 		cp.Aggs = remapAll(n.Aggs, m)
 		return &cp, identity(n.Schema().Len())
 	}
-	// Distinct, Union and leaves need every column as it is.
+	// Distinct and Union need every column of their inputs as it is; their
+	// inputs may still prune below.
+	ch := n.Children()
+	if len(ch) > 0 {
+		nch := make([]Node, len(ch))
+		for i, c := range ch {
+			nch[i] = pruneColumns(c)
+		}
+		n = WithChildren(n, nch)
+	}
 	return n, identity(n.Schema().Len())
 }
 

@@ -1,0 +1,131 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ingotdata/ingot/internal/expr"
+	"github.com/ingotdata/ingot/types"
+)
+
+func TestAnalyzeErrors(t *testing.T) {
+	patients := &memSource{name: "db.patients", schema: patientType}
+	bronze := &memSource{name: "db.bronze", schema: bronzeType}
+	scan := func(s *memSource, alias string) Node { return &Scan{Source: s, Alias: alias} }
+	join := &Join{Left: scan(bronze, "r"), Right: scan(patients, "p"), Type: Inner,
+		On: bin(expr.OpEq, qcol("r", "mrn"), qcol("p", "mrn"))}
+	for _, tc := range []struct {
+		name     string
+		plan     Node
+		sentinel error
+		contains string
+	}{
+		{"unknown column suggests", &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("nam")}},
+			ErrUnresolvedColumn, "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `nam` cannot be resolved. Did you mean one of the following? [`patients`.`name`"},
+		{"unknown qualifier", &Project{Input: join, Exprs: []expr.Expr{qcol("x", "mrn")}}, ErrUnresolvedColumn, "`x`.`mrn`"},
+		{"ambiguous", &Project{Input: join, Exprs: []expr.Expr{col("MRN")}}, ErrAmbiguousReference, "[AMBIGUOUS_REFERENCE] Reference `MRN` is ambiguous, could be: [`r`.`mrn`, `p`.`mrn`]."},
+		{"missing aggregation", &Aggregate{Input: scan(patients, ""), GroupBy: []expr.Expr{col("mrn")},
+			Aggs: []expr.Expr{col("name"), agg("count", col("mrn"))}}, ErrMissingAggregation, "[MISSING_AGGREGATION]"},
+		{"filter not boolean", &Filter{Input: scan(patients, ""), Cond: col("mrn")}, expr.ErrDataTypeMismatch, "[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN]"},
+		{"union arity", &Union{All: true, Inputs: []Node{scan(patients, ""), scan(bronze, "")}}, ErrInvalidPlan, "[NUM_COLUMNS_MISMATCH]"},
+		{"using column missing", &Join{Left: scan(bronze, ""), Right: scan(patients, ""), Using: []string{"name"}}, ErrUnresolvedColumn, "[UNRESOLVED_USING_COLUMN_FOR_JOIN]"},
+		{"nested aggregate", &Project{Input: scan(patients, ""), Exprs: []expr.Expr{agg("max", agg("count", col("mrn")))}}, ErrInvalidPlan, "[NESTED_AGGREGATE_FUNCTION]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Analyze(tc.plan)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, tc.sentinel) {
+				t.Errorf("error %v is not %v", err, tc.sentinel)
+			}
+			if !strings.Contains(err.Error(), tc.contains) {
+				t.Errorf("error %q does not contain %q", err, tc.contains)
+			}
+		})
+	}
+}
+
+func TestResolutionAndNames(t *testing.T) {
+	patients := &memSource{name: "db.patients", schema: patientType}
+	bronze := &memSource{name: "db.bronze", schema: bronzeType}
+	join := &Join{Left: &Scan{Source: bronze, Alias: "r"}, Right: &Scan{Source: patients, Alias: "p"}, Type: Inner,
+		On: bin(expr.OpEq, qcol("r", "mrn"), qcol("p", "mrn"))}
+	for _, tc := range []struct {
+		name string
+		e    expr.Expr
+		want string // output column name and type
+	}{
+		{"case-insensitive qualified", qcol("P", "NAME"), "name string"},
+		{"dotted name from the DataFrame API", col("p.name"), "name string"},
+		// Spark 3.5 names a CAST of a bare column after the column.
+		{"cast of a column keeps its name", cast(qcol("r", "device_id"), types.Integer), "device_id integer"},
+		{"cast of an expression", cast(bin(expr.OpDiv, qcol("r", "time"), expr.Lit(1e6)), types.Timestamp), "CAST((time / 1000000.0) AS TIMESTAMP) timestamp"},
+		{"alias", alias(qcol("p", "name"), "patient_name"), "patient_name string"},
+		{"aggregate name", agg("avg", qcol("p", "mrn")), "avg(mrn) double"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := Analyze(&Project{Input: join, Exprs: []expr.Expr{tc.e}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := a.Schema().Columns[0]
+			if got := c.Name + " " + c.Type.SimpleString(); got != tc.want {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestOptimizeKeepsResults runs every fixture plan with and without the
+// optimizer: the schema and the rows must not change.
+func TestOptimizeKeepsResults(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	plans, release := fixtures(t, mem)
+	defer release()
+	ctx := compute.WithAllocator(expr.WithAllocator(context.Background(), mem), mem)
+	run := func(n Node) string {
+		op, err := Physical(n, ExecOptions{BatchSize: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := op.Open(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := formatRows(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for name, build := range plans {
+		a, err := Analyze(build())
+		if err != nil {
+			continue // the error fixtures
+		}
+		t.Run(name, func(t *testing.T) {
+			o := Optimize(a)
+			if got, want := o.Schema().ToStruct().TreeString(), a.Schema().ToStruct().TreeString(); got != want {
+				t.Fatalf("optimized schema\n%s\nwant\n%s", got, want)
+			}
+			if got, want := run(o), run(a); got != want {
+				t.Fatalf("optimized rows\n%s\nwant\n%s\nplan:\n%s", got, want, Explain(o))
+			}
+			// Analysis is idempotent on an analyzed plan.
+			again, err := Analyze(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := run(again), run(a); got != want {
+				t.Fatalf("re-analyzed rows\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
