@@ -639,10 +639,7 @@ func intParser(bits int) func(s string) (int64, float64, bool) {
 			}
 			s = intPart
 			if s == "" || s == "+" || s == "-" {
-				if frac == "" {
-					return 0, 0, false
-				}
-				return 0, 0, true
+				return 0, 0, true // UTF8String.toLong reads ".5" and "." as 0
 			}
 		}
 		if strings.HasPrefix(s, "+") {

@@ -28,6 +28,9 @@ type FunctionInfo struct {
 	Result func(args []types.DataType, nullable []bool) (types.DataType, bool, error)
 
 	kernel kernel
+	// resultLits, when set, replaces Result for types that depend on a
+	// constant argument (round's scale).
+	resultLits func(args []types.DataType, nullable []bool, lits []*Literal) (types.DataType, bool, error)
 }
 
 // callArgs is what a kernel sees: evaluated argument arrays, their types,

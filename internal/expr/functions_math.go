@@ -116,8 +116,11 @@ func init() {
 			kernel: roundingKernel(fn, up),
 		}, aliases...)
 	}
-	register(&FunctionInfo{Name: "round", MinArgs: 1, MaxArgs: 2, Coerce: roundCoerce, Result: roundResult, kernel: roundKernel(false)})
-	register(&FunctionInfo{Name: "bround", MinArgs: 1, MaxArgs: 2, Coerce: roundCoerce, Result: roundResult, kernel: roundKernel(true)})
+	roundResultNoLits := func(args []types.DataType, ns []bool) (types.DataType, bool, error) {
+		return roundResult(args, ns, nil)
+	}
+	register(&FunctionInfo{Name: "round", MinArgs: 1, MaxArgs: 2, Coerce: roundCoerce, Result: roundResultNoLits, resultLits: roundResult, kernel: roundKernel(false)})
+	register(&FunctionInfo{Name: "bround", MinArgs: 1, MaxArgs: 2, Coerce: roundCoerce, Result: roundResultNoLits, resultLits: roundResult, kernel: roundKernel(true)})
 	register(&FunctionInfo{Name: "abs", MinArgs: 1, MaxArgs: 1,
 		Coerce: func(args []types.DataType) ([]types.DataType, error) {
 			if types.IsNumeric(args[0]) {
@@ -209,14 +212,27 @@ func roundCoerce(args []types.DataType) ([]types.DataType, error) {
 	return out, nil
 }
 
-// roundResult: same type as the input, except decimals keep at most the
-// requested scale (Spark's Round.dataType; the scale is read at compile
-// time, so here the input scale is kept as an upper bound).
-func roundResult(args []types.DataType, ns []bool) (types.DataType, bool, error) {
-	if d, ok := args[0].(decT); ok {
-		return boundedDecimal(d.Precision+1, d.Scale), true, nil
+// roundResult: same type as the input; a decimal keeps at most the
+// requested scale and gains an integer digit for the carry (Spark's
+// Round.dataType), which needs the constant scale argument.
+func roundResult(args []types.DataType, ns []bool, lits []*Literal) (types.DataType, bool, error) {
+	d, ok := args[0].(decT)
+	if !ok {
+		return args[0], ns[0], nil
 	}
-	return args[0], ns[0], nil
+	scale := int64(0)
+	if len(lits) > 1 {
+		if lits[1] == nil || lits[1].Value == nil {
+			return nil, false, fmt.Errorf("round: the scale must be an integer constant: %w", ErrDataTypeMismatch)
+		}
+		scale = litInt(lits[1].Value)
+	}
+	intDigits := d.Precision - d.Scale + 1
+	if scale < 0 {
+		return boundedDecimal(max(intDigits, int(-scale)+1), 0), true, nil
+	}
+	s := min(d.Scale, int(scale))
+	return boundedDecimal(intDigits+s, s), true, nil
 }
 
 // roundKernel rounds HALF_UP (round) or HALF_EVEN (bround) at d digits.

@@ -76,6 +76,13 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
+		if f.resultLits != nil {
+			lits := make([]*Literal, len(e.Args))
+			for i, a := range e.Args {
+				lits[i] = foldLiteral(a)
+			}
+			return f.resultLits(ts, ns, lits)
+		}
 		return f.Result(ts, ns)
 	case *AggCall:
 		ts, _, err := argTypes(e.Args)
