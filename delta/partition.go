@@ -118,9 +118,16 @@ func serializePartitionValue(arr arrow.Array, i int) (*string, error) {
 	case *array.Date32:
 		s = a.Value(i).ToTime().Format("2006-01-02")
 	case *array.Timestamp:
-		unit := a.DataType().(*arrow.TimestampType).Unit
-		tm := a.Value(i).ToTime(unit).UTC()
-		s = tm.Format("2006-01-02 15:04:05.999999")
+		// The protocol recommends ISO-8601 adjusted to UTC for TIMESTAMP:
+		// the older "yyyy-MM-dd HH:mm:ss" form means the writer's local
+		// zone, which a reader cannot know. TIMESTAMP_NTZ has only that form.
+		tt := a.DataType().(*arrow.TimestampType)
+		tm := a.Value(i).ToTime(tt.Unit).UTC()
+		if tt.TimeZone != "" {
+			s = tm.Format("2006-01-02T15:04:05.000000Z")
+		} else {
+			s = tm.Format("2006-01-02 15:04:05.999999")
+		}
 	case *array.Decimal128:
 		s = a.Value(i).ToString(a.DataType().(*arrow.Decimal128Type).Scale)
 	default:
@@ -133,7 +140,8 @@ func serializePartitionValue(arr arrow.Array, i int) (*string, error) {
 // of the column's type.
 func partitionScalar(v *string, t types.DataType) (scalar.Scalar, error) {
 	at := types.ToArrow(t)
-	if v == nil || (*v == "" && t != types.String && t != types.Binary) {
+	// An empty string is NULL for every type, strings included.
+	if v == nil || *v == "" {
 		return scalar.MakeNullScalar(at), nil
 	}
 	s := *v
@@ -142,9 +150,6 @@ func partitionScalar(v *string, t types.DataType) (scalar.Scalar, error) {
 	}
 	switch t := t.(type) {
 	case types.StringType:
-		if s == "" {
-			return scalar.MakeNullScalar(at), nil
-		}
 		return scalar.NewStringScalar(s), nil
 	case types.BinaryType:
 		return scalar.NewBinaryScalar(memory.NewBufferBytes([]byte(s)), at), nil
@@ -203,7 +208,10 @@ func partitionScalar(v *string, t types.DataType) (scalar.Scalar, error) {
 }
 
 // parsePartitionTimestamp accepts the protocol's forms: "yyyy-MM-dd
-// HH:mm:ss[.ffffff]" (read as UTC) and ISO-8601 with a zone.
+// HH:mm:ss[.ffffff]" and ISO-8601 with a zone. The first form is, by the
+// protocol, in the writing system's time zone, which the log does not
+// record; it is read as UTC (what Spark writes when its session zone is
+// UTC, and what every TIMESTAMP_NTZ value means).
 func parsePartitionTimestamp(s string) (time.Time, error) {
 	for _, layout := range []string{"2006-01-02 15:04:05.999999999", time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
 		if tm, err := time.Parse(layout, s); err == nil {
