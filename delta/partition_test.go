@@ -128,6 +128,8 @@ func TestPathEncoding(t *testing.T) {
 	}
 }
 
+type decimalNumT = decimal128.Num
+
 func decimalNum(v int64) decimal128.Num { return decimal128.FromI64(v) }
 
 func scalarArray(sc scalar.Scalar) (arrow.Array, error) {

@@ -43,54 +43,82 @@ func ParseStats(s string) (*Stats, error) {
 // "yyyy-MM-dd", timestamps ISO-8601 truncated to milliseconds ("Z" for
 // TIMESTAMP, no zone for TIMESTAMP_NTZ), decimals as JSON numbers.
 func statsJSON(fs parquetfile.FileStats) (string, error) {
-	minV, maxV, nulls := map[string]any{}, map[string]any{}, map[string]any{}
-	collectStats(fs.Columns, minV, maxV, nulls)
-	st := struct {
-		NumRecords int64          `json:"numRecords"`
-		MinValues  map[string]any `json:"minValues"`
-		MaxValues  map[string]any `json:"maxValues"`
-		NullCount  map[string]any `json:"nullCount"`
-	}{fs.NumRecords, minV, maxV, nulls}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(st); err != nil {
+	var minV, maxV, nulls orderedObject
+	collectStats(fs.Columns, &minV, &maxV, &nulls)
+	st := orderedObject{
+		{"numRecords", fs.NumRecords},
+		{"minValues", minV},
+		{"maxValues", maxV},
+		{"nullCount", nulls},
+	}
+	b, err := st.MarshalJSON()
+	if err != nil {
 		return "", err
 	}
-	return string(bytes.TrimSpace(b.Bytes())), nil
+	return string(b), nil
 }
 
-func collectStats(cols []parquetfile.ColumnStats, minV, maxV, nulls map[string]any) {
+// orderedObject is a JSON object that keeps its keys in insertion order,
+// so stats list columns in schema order as Spark writes them.
+type orderedObject []keyValue
+
+type keyValue struct {
+	key   string
+	value any
+}
+
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, kv := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(kv.key)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(kv.value); err != nil {
+			return nil, err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func collectStats(cols []parquetfile.ColumnStats, minV, maxV, nulls *orderedObject) {
 	for _, c := range cols {
 		if !c.Indexed {
 			continue
 		}
-		if len(c.Children) > 0 {
-			cmin, cmax, cnull := map[string]any{}, map[string]any{}, map[string]any{}
-			collectStats(c.Children, cmin, cmax, cnull)
+		if _, isStruct := c.Type.(*arrow.StructType); isStruct {
+			var cmin, cmax, cnull orderedObject
+			collectStats(c.Children, &cmin, &cmax, &cnull)
 			if len(cmin) > 0 {
-				minV[c.Name] = cmin
+				*minV = append(*minV, keyValue{c.Name, cmin})
 			}
 			if len(cmax) > 0 {
-				maxV[c.Name] = cmax
+				*maxV = append(*maxV, keyValue{c.Name, cmax})
 			}
 			if len(cnull) > 0 {
-				nulls[c.Name] = cnull
+				*nulls = append(*nulls, keyValue{c.Name, cnull})
 			}
 			continue
 		}
-		if _, isStruct := c.Type.(*arrow.StructType); isStruct {
-			continue
-		}
-		nulls[c.Name] = c.NullCount
+		*nulls = append(*nulls, keyValue{c.Name, c.NullCount})
 		if !c.HasMinMax {
 			continue
 		}
 		if lo, ok := statValue(c.Type, c.Min, false); ok {
-			minV[c.Name] = lo
+			*minV = append(*minV, keyValue{c.Name, lo})
 		}
 		if hi, ok := statValue(c.Type, c.Max, true); ok {
-			maxV[c.Name] = hi
+			*maxV = append(*maxV, keyValue{c.Name, hi})
 		}
 	}
 }

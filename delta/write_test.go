@@ -184,7 +184,7 @@ func TestStatsJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ := tbl.Snapshot(ctx)
-	want := `{"numRecords":5,"minValues":{"day":"1970-01-01","id":3,"name":"n3"},"maxValues":{"day":"1970-01-02","id":7,"name":"n7"},"nullCount":{"day":0,"id":0,"name":0}}`
+	want := `{"numRecords":5,"minValues":{"id":3,"name":"n3","day":"1970-01-01"},"maxValues":{"id":7,"name":"n7","day":"1970-01-02"},"nullCount":{"id":0,"name":0,"day":0}}`
 	if got := s.Files()[0].Stats; got != want {
 		t.Fatalf("stats\n got %s\nwant %s", got, want)
 	}
