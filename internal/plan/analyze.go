@@ -38,7 +38,7 @@ func analyze(n Node) (Node, error) {
 	case *Join:
 		return analyzeJoin(n)
 	case *Aggregate:
-		return analyzeAggregate(n, nil)
+		return analyzeAggregate(n)
 	case *Sort:
 		return analyzeSort(n)
 	case *Limit:
@@ -105,7 +105,7 @@ func analyzeProject(p *Project) (Node, error) {
 	for _, e := range es {
 		if expr.ContainsAggregate(e) {
 			// SELECT count(*) FROM t: a global aggregation.
-			return analyzeAggregate(&Aggregate{Input: in, Aggs: es}, nil)
+			return analyzeAggregate(&Aggregate{Input: in, Aggs: es})
 		}
 	}
 	out := make([]expr.Expr, len(es))
@@ -158,17 +158,113 @@ func analyzeHaving(f *Filter, a *Aggregate) (Node, error) {
 	}
 	p := n.(*Project)
 	k := len(p.Exprs) - 1
-	cond := p.Exprs[k]
-	if err := checkBoolean(cond, "Filter"); err != nil {
+	if err := checkBoolean(p.Exprs[k], "Filter"); err != nil {
 		return nil, err
 	}
 	cols := p.Schema().Columns
-	filtered := &Filter{Input: p, Cond: &expr.BoundRef{Index: k, Name: cols[k].Name, Type: cols[k].Type, Nullable: cols[k].Nullable}}
-	out := make([]expr.Expr, k)
-	for i := range k {
-		out[i] = &expr.BoundRef{Index: i, Name: cols[i].Name, Type: cols[i].Type, Nullable: cols[i].Nullable}
+	filtered := &Filter{Input: p, Cond: columnRef(cols, k)}
+	return &Project{Input: filtered, Exprs: columnRefs(cols[:k])}, nil
+}
+
+func columnRef(cols []Column, i int) *expr.BoundRef {
+	return &expr.BoundRef{Index: i, Name: cols[i].Name, Type: cols[i].Type, Nullable: cols[i].Nullable}
+}
+
+// columnRefs references every column of cols, in order.
+func columnRefs(cols []Column) []expr.Expr {
+	out := make([]expr.Expr, len(cols))
+	for i := range cols {
+		out[i] = columnRef(cols, i)
 	}
-	return &Project{Input: filtered, Exprs: out}, nil
+	return out
+}
+
+// analyzeSortAggregate handles ORDER BY expressions that aggregate over an
+// aggregation (ORDER BY count(*) DESC): they become hidden outputs of the
+// aggregation, sorted on and projected away. Ordinals and names of output
+// columns among them refer to those outputs.
+func analyzeSortAggregate(s *Sort, a *Aggregate) (Node, error) {
+	var extras []expr.Expr
+	target := make([]int, len(s.Orders)) // output column, or -(extra+1)
+	for i, o := range s.Orders {
+		if n, ok := ordinal(o.Child); ok {
+			if n < 1 || int(n) > len(a.Aggs) {
+				return nil, analysisError(ErrInvalidPlan, "ORDER_BY_POS_OUT_OF_RANGE",
+					"ORDER BY position %d is not in select list (valid range is [1, %d]).", n, len(a.Aggs))
+			}
+			target[i] = int(n - 1)
+			continue
+		}
+		if c, ok := o.Child.(*expr.ColumnRef); ok && c.Qualifier == "" {
+			if k := outputIndex(a.Aggs, c.Name); k >= 0 {
+				target[i] = k
+				continue
+			}
+		}
+		extras = append(extras, o.Child)
+		target[i] = -len(extras)
+	}
+	n, err := analyzeAggregate(a, extras...)
+	if err != nil {
+		return nil, err
+	}
+	p := n.(*Project)
+	cols := p.Schema().Columns
+	k := len(cols) - len(extras)
+	orders := make([]*expr.SortOrder, len(s.Orders))
+	for i, o := range s.Orders {
+		c := target[i]
+		if c < 0 {
+			c = k - c - 1
+		}
+		orders[i] = &expr.SortOrder{Child: columnRef(cols, c), Desc: o.Desc, NullsFirst: o.NullsFirst}
+	}
+	return &Project{Input: &Sort{Input: p, Orders: orders}, Exprs: columnRefs(cols[:k])}, nil
+}
+
+// outputIndex finds the output expression named name, or -1.
+func outputIndex(outs []expr.Expr, name string) int {
+	for i, o := range outs {
+		if strings.EqualFold(outputName(o), name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// ordinal reports whether e is an integer literal (a position).
+func ordinal(e expr.Expr) (int64, bool) {
+	l, ok := e.(*expr.Literal)
+	if !ok {
+		return 0, false
+	}
+	switch v := l.Value.(type) {
+	case int32:
+		return int64(v), true
+	case int64:
+		return v, true
+	}
+	return 0, false
+}
+
+// ordinalOrders replaces ORDER BY n (an integer literal) by the n-th column
+// of in, as Spark does (spark.sql.orderByOrdinal).
+func ordinalOrders(os []*expr.SortOrder, in Schema) ([]*expr.SortOrder, error) {
+	out := make([]*expr.SortOrder, len(os))
+	for i, o := range os {
+		out[i] = o
+		n, ok := ordinal(o.Child)
+		if !ok {
+			continue
+		}
+		if n < 1 || int(n) > in.Len() {
+			return nil, analysisError(ErrInvalidPlan, "ORDER_BY_POS_OUT_OF_RANGE",
+				"ORDER BY position %d is not in select list (valid range is [1, %d]).", n, in.Len())
+		}
+		c := in.Columns[n-1]
+		out[i] = &expr.SortOrder{Child: &expr.BoundRef{Index: int(n - 1), Name: c.Name, Type: c.Type, Nullable: c.Nullable}, Desc: o.Desc, NullsFirst: o.NullsFirst}
+	}
+	return out, nil
 }
 
 func analyzeJoin(j *Join) (Node, error) {
@@ -323,10 +419,22 @@ func splitAnd(e expr.Expr) []expr.Expr {
 }
 
 func analyzeSort(s *Sort) (Node, error) {
+	if a, ok := s.Input.(*Aggregate); ok && !a.analyzed {
+		for _, o := range s.Orders {
+			if expr.ContainsAggregate(o) {
+				return analyzeSortAggregate(s, a)
+			}
+		}
+	}
 	in, err := analyze(s.Input)
 	if err != nil {
 		return nil, err
 	}
+	os, err := ordinalOrders(s.Orders, in.Schema())
+	if err != nil {
+		return nil, err
+	}
+	s = &Sort{Input: s.Input, Orders: os}
 	orders, err := bindOrders(s.Orders, in.Schema())
 	if err == nil {
 		return &Sort{Input: in, Orders: orders}, nil
@@ -428,13 +536,13 @@ func analyzeUnion(u *Union) (Node, error) {
 		s := in.Schema()
 		if s.Len() != first.Len() {
 			return nil, analysisError(ErrInvalidPlan, "NUM_COLUMNS_MISMATCH",
-				"UNION can only be performed on inputs with the same number of columns, but the first input has %d columns and the %s input has %d columns.", first.Len(), ordinal(i+2), s.Len())
+				"UNION can only be performed on inputs with the same number of columns, but the first input has %d columns and the %s input has %d columns.", first.Len(), ordinalWord(i+2), s.Len())
 		}
 		for c := range s.Columns {
 			if !types.Equal(s.Columns[c].Type, first.Columns[c].Type) {
 				return nil, analysisError(expr.ErrDataTypeMismatch, "INCOMPATIBLE_COLUMN_TYPE",
 					"UNION can only be performed on inputs with compatible column types. The %s column of the %s input is %q type which is not compatible with %q at the same column of the first input.",
-					ordinal(c+1), ordinal(i+2), s.Columns[c].Type.SQL(), first.Columns[c].Type.SQL())
+					ordinalWord(c+1), ordinalWord(i+2), s.Columns[c].Type.SQL(), first.Columns[c].Type.SQL())
 			}
 		}
 	}
@@ -445,7 +553,7 @@ func analyzeUnion(u *Union) (Node, error) {
 	return out, nil
 }
 
-func ordinal(n int) string {
+func ordinalWord(n int) string {
 	switch n {
 	case 1:
 		return "first"

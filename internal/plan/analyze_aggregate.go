@@ -20,8 +20,14 @@ import (
 //
 // An output column outside every aggregate call must be (part of) a
 // grouping expression, or the query is rejected with MISSING_AGGREGATION.
-// having, when set, is appended as one more (hidden) output.
-func analyzeAggregate(a *Aggregate, having expr.Expr) (Node, error) {
+// extras (a HAVING condition, ORDER BY expressions that aggregate) are
+// appended as hidden outputs named __extraN after the requested ones.
+//
+// As in Spark (groupByOrdinal, groupByAliases), a grouping expression that
+// is an integer literal n means the n-th output expression, and a bare name
+// that is not an input column but the alias of an output expression means
+// that expression.
+func analyzeAggregate(a *Aggregate, extras ...expr.Expr) (Node, error) {
 	if a.analyzed {
 		return a, nil
 	}
@@ -36,6 +42,10 @@ func analyzeAggregate(a *Aggregate, having expr.Expr) (Node, error) {
 		if expr.ContainsAggregate(g) {
 			return nil, analysisError(ErrInvalidPlan, "GROUP_BY_AGGREGATE", "Aggregate functions are not allowed in GROUP BY, but found %s.", g.String())
 		}
+		g, err := groupingTarget(g, a.Aggs, is)
+		if err != nil {
+			return nil, err
+		}
 		k, err := bindExpr(g, is)
 		if err != nil {
 			return nil, err
@@ -47,8 +57,8 @@ func analyzeAggregate(a *Aggregate, having expr.Expr) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if having != nil {
-		outs = append(outs, &expr.Alias{Child: having, Name: "__having"})
+	for i, e := range extras {
+		outs = append(outs, &expr.Alias{Child: e, Name: fmt.Sprintf("__extra%d", i)})
 	}
 	r := &aggRewriter{keys: keys, keyPrints: keyPrints, index: map[string]int{}}
 	final := make([]expr.Expr, len(outs))
@@ -208,4 +218,31 @@ func named(e expr.Expr, name string) expr.Expr {
 		}
 	}
 	return &expr.Alias{Child: stripAlias(e), Name: name}
+}
+
+// groupingTarget resolves GROUP BY ordinals and output aliases (see
+// analyzeAggregate).
+func groupingTarget(g expr.Expr, outs []expr.Expr, in Schema) (expr.Expr, error) {
+	if n, ok := ordinal(g); ok {
+		if n < 1 || int(n) > len(outs) {
+			return nil, analysisError(ErrInvalidPlan, "GROUP_BY_POS_OUT_OF_RANGE",
+				"GROUP BY position %d is not in select list (valid range is [1, %d]).", n, len(outs))
+		}
+		target := stripAlias(outs[n-1])
+		if expr.ContainsAggregate(target) {
+			return nil, analysisError(ErrInvalidPlan, "GROUP_BY_POS_AGGREGATE",
+				"GROUP BY %d refers to an expression %s that contains an aggregate function. Aggregate functions are not allowed in GROUP BY.", n, target.String())
+		}
+		return target, nil
+	}
+	c, ok := g.(*expr.ColumnRef)
+	if !ok || c.Qualifier != "" || len(resolver{in}.matches("", c.Name)) > 0 {
+		return g, nil
+	}
+	for _, o := range outs {
+		if a, ok := o.(*expr.Alias); ok && strings.EqualFold(a.Name, c.Name) && !expr.ContainsAggregate(a.Child) {
+			return a.Child, nil
+		}
+	}
+	return g, nil
 }

@@ -156,6 +156,22 @@ func fixtures(t *testing.T, mem memory.Allocator) (map[string]func() Node, func(
 		"constant_filter": func() Node {
 			return &Filter{Input: scan(patients, ""), Cond: bin(expr.OpAnd, expr.Lit(true), bin(expr.OpLt, col("mrn"), expr.Lit(250)))}
 		},
+		// SELECT upper(patient_name) AS who, count(*) FROM silver GROUP BY who ORDER BY count(*) DESC, 1
+		"group_by_alias_order_by_agg": func() Node {
+			return &Sort{
+				Input: &Aggregate{Input: silverRows, GroupBy: []expr.Expr{col("who")},
+					Aggs: []expr.Expr{alias(call("upper", col("patient_name")), "who"), &expr.AggCall{Name: "count", Star: true}}},
+				Orders: []*expr.SortOrder{desc(&expr.AggCall{Name: "count", Star: true}), asc(expr.Lit(1))},
+			}
+		},
+		// SELECT mrn, max(heartrate) FROM silver GROUP BY 1 ORDER BY 1
+		"group_by_ordinal": func() Node {
+			return &Sort{
+				Input: &Aggregate{Input: silverRows, GroupBy: []expr.Expr{expr.Lit(1)},
+					Aggs: []expr.Expr{col("mrn"), agg("max", col("heartrate"))}},
+				Orders: []*expr.SortOrder{asc(expr.Lit(1))},
+			}
+		},
 		"union_distinct": func() Node {
 			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
 			return &Union{Inputs: []Node{p, p}}
