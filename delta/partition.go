@@ -136,6 +136,13 @@ func serializePartitionValue(arr arrow.Array, i int) (*string, error) {
 	return &s, nil
 }
 
+// ParsePartitionValue parses an add action's serialized partition value
+// (nil or "" is NULL) into an Arrow scalar of the column's Spark type, for
+// callers that prune files by partition before ReadFiles.
+func ParsePartitionValue(v *string, t types.DataType) (scalar.Scalar, error) {
+	return partitionScalar(v, t)
+}
+
 // partitionScalar parses a serialized partition value into an Arrow scalar
 // of the column's type.
 func partitionScalar(v *string, t types.DataType) (scalar.Scalar, error) {
