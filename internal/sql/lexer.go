@@ -111,6 +111,7 @@ func (lx *lexer) next() (token, error) {
 		return lx.number()
 	case (c == 'x' || c == 'X') && lx.i+1 < len(lx.src) && lx.src[lx.i+1] == '\'':
 		// X'0A1B' binary literal: lexed as a string whose raw text starts with X.
+		startCol := lx.col(start)
 		lx.i++
 		t, err := lx.str('\'')
 		if err != nil {
@@ -119,7 +120,7 @@ func (lx *lexer) next() (token, error) {
 		t.kind = tokNumber
 		t.raw = lx.src[start:lx.i]
 		t.text = t.raw
-		t.col = lx.col(start)
+		t.col = startCol
 		t.off = start
 		return t, nil
 	case isIdentStart(c):
@@ -245,11 +246,12 @@ func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 // quotedIdent lexes a `backquoted` identifier; “ stands for one backquote.
 func (lx *lexer) quotedIdent() (token, error) {
 	start := lx.i
+	startLine, startCol := lx.line, lx.col(start)
 	lx.i++
 	var b strings.Builder
 	for {
 		if lx.i >= len(lx.src) {
-			return token{}, &ParseError{Class: "PARSE_SYNTAX_ERROR", Msg: "Syntax error at or near '`': unclosed quoted identifier", Line: lx.line, Pos: lx.col(start)}
+			return token{}, &ParseError{Class: "PARSE_SYNTAX_ERROR", Msg: "Syntax error at or near '`': unclosed quoted identifier", Line: startLine, Pos: startCol}
 		}
 		c := lx.src[lx.i]
 		if c == '`' {
@@ -259,7 +261,7 @@ func (lx *lexer) quotedIdent() (token, error) {
 				continue
 			}
 			lx.i++
-			return lx.tok(tokQuoted, start, b.String()), nil
+			return token{kind: tokQuoted, text: b.String(), raw: lx.src[start:lx.i], line: startLine, col: startCol, off: start}, nil
 		}
 		if c == '\n' {
 			lx.line++

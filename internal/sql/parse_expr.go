@@ -394,7 +394,7 @@ func (p *parser) columnOrCall() expr.Expr {
 		p.pos += 2
 		return &Lambda{Params: []string{first.text}, Body: p.expr()}
 	}
-	if first.kind == tokIdent && p.peekN(1).isOp("(") {
+	if p.peekN(1).isOp("(") {
 		return p.call()
 	}
 	parts := []string{p.identOrKeyword()}

@@ -341,7 +341,7 @@ func (p *parser) relationPrimary() Relation {
 		it := &InlineTable{Rows: p.valuesRows()}
 		it.Alias, it.Columns = p.relationAlias()
 		return it
-	case t.kind == tokIdent && p.peekN(1).isOp("(") && !pathFormats[strings.ToUpper(t.text)]:
+	case (t.kind == tokIdent || t.kind == tokQuoted) && p.peekN(1).isOp("(") && !pathFormats[strings.ToUpper(t.text)]:
 		name := strings.ToLower(p.advance().text)
 		tf := &TableFunction{Name: name, Args: p.parenExprList(true)}
 		tf.Alias, tf.Columns = p.relationAlias()

@@ -3,6 +3,7 @@ package sql
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,59 +19,68 @@ import (
 //	error    the error of Parse or ParseExpr (with "expr" argument)
 //	split    SplitScript's pieces, one per line
 func TestDataDriven(t *testing.T) {
-	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
-		datadriven.RunTest(t, path, func(t *testing.T, td *datadriven.TestData) string {
-			switch td.Cmd {
-			case "parse":
-				stmts, err := ParseScript(td.Input)
-				if err != nil {
-					return "error: " + err.Error() + "\n"
-				}
-				var b strings.Builder
-				for _, st := range stmts {
-					out := st.String()
-					checkRoundTrip(t, out)
-					b.WriteString(out + "\n")
-				}
-				return b.String()
-			case "expr":
-				e, err := ParseExpr(td.Input)
-				if err != nil {
-					return "error: " + err.Error() + "\n"
-				}
-				out := FormatExpr(e)
-				back, err := ParseExpr(out)
-				if err != nil {
-					t.Errorf("%s: rendering %q does not parse: %v", td.Pos, out, err)
-				} else if FormatExpr(back) != out {
-					t.Errorf("%s: round trip changed %q to %q", td.Pos, out, FormatExpr(back))
-				}
-				return out + literalTypes(e)
-			case "error":
-				var err error
-				if td.HasArg("expr") {
-					_, err = ParseExpr(td.Input)
-				} else {
-					_, err = Parse(td.Input)
-				}
-				if err == nil {
-					t.Errorf("%s: expected an error", td.Pos)
-					return "no error\n"
-				}
-				if !errors.Is(err, ErrSyntax) {
-					t.Errorf("%s: error %v does not wrap ErrSyntax", td.Pos, err)
-				}
-				return err.Error() + "\n"
-			case "split":
-				parts, err := SplitScript(td.Input)
-				if err != nil {
-					return "error: " + err.Error() + "\n"
-				}
-				return strings.Join(parts, "\n---\n") + "\n"
+	// Only the golden *.txt files: testdata/fuzz holds the fuzzer's corpus.
+	paths, _ := filepath.Glob("testdata/*.txt")
+	if len(paths) == 0 {
+		t.Fatal("no golden files in testdata")
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) { runGolden(t, path) })
+	}
+}
+
+func runGolden(t *testing.T, path string) {
+	datadriven.RunTest(t, path, func(t *testing.T, td *datadriven.TestData) string {
+		switch td.Cmd {
+		case "parse":
+			stmts, err := ParseScript(td.Input)
+			if err != nil {
+				return "error: " + err.Error() + "\n"
 			}
-			t.Fatalf("%s: unknown directive %q", td.Pos, td.Cmd)
-			return ""
-		})
+			var b strings.Builder
+			for _, st := range stmts {
+				out := st.String()
+				checkRoundTrip(t, out)
+				b.WriteString(out + "\n")
+			}
+			return b.String()
+		case "expr":
+			e, err := ParseExpr(td.Input)
+			if err != nil {
+				return "error: " + err.Error() + "\n"
+			}
+			out := FormatExpr(e)
+			back, err := ParseExpr(out)
+			if err != nil {
+				t.Errorf("%s: rendering %q does not parse: %v", td.Pos, out, err)
+			} else if FormatExpr(back) != out {
+				t.Errorf("%s: round trip changed %q to %q", td.Pos, out, FormatExpr(back))
+			}
+			return out + literalTypes(e)
+		case "error":
+			var err error
+			if td.HasArg("expr") {
+				_, err = ParseExpr(td.Input)
+			} else {
+				_, err = Parse(td.Input)
+			}
+			if err == nil {
+				t.Errorf("%s: expected an error", td.Pos)
+				return "no error\n"
+			}
+			if !errors.Is(err, ErrSyntax) {
+				t.Errorf("%s: error %v does not wrap ErrSyntax", td.Pos, err)
+			}
+			return err.Error() + "\n"
+		case "split":
+			parts, err := SplitScript(td.Input)
+			if err != nil {
+				return "error: " + err.Error() + "\n"
+			}
+			return strings.Join(parts, "\n---\n") + "\n"
+		}
+		t.Fatalf("%s: unknown directive %q", td.Pos, td.Cmd)
+		return ""
 	})
 }
 
