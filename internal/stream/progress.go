@@ -245,8 +245,13 @@ func (s QueryStatus) tree() jobj {
 // MarshalJSON is Spark's StreamingQueryStatus.json.
 func (s QueryStatus) MarshalJSON() ([]byte, error) { return []byte(compact(s.tree())), nil }
 
-// String is Spark's StreamingQueryStatus.prettyJson.
-func (s QueryStatus) String() string { return pretty(s.tree()) }
+// PrettyJSON is Spark's StreamingQueryStatus.prettyJson.
+func (s QueryStatus) PrettyJSON() string { return pretty(s.tree()) }
+
+// String is the dict PySpark prints for query.status (the same as Python),
+// so that printing a status with %s reads as the notebook shows it:
+// {'message': 'Initializing sources', 'isDataAvailable': False, 'isTriggerActive': False}.
+func (s QueryStatus) String() string { return s.Python() }
 
 // Python is the dict PySpark prints for query.status.
 func (s QueryStatus) Python() string { return python(s.tree()) }

@@ -38,7 +38,10 @@ func TestProgressGolden(t *testing.T) {
 			if string(b) != strings.TrimSpace(d.Input) {
 				t.Errorf("%s: status JSON does not round-trip: %s", d.Pos, b)
 			}
-			return s.String() + "\n" + s.Python() + "\n"
+			if s.String() != s.Python() {
+				t.Errorf("%s: String %q is not the PySpark dict %q", d.Pos, s.String(), s.Python())
+			}
+			return s.PrettyJSON() + "\n" + s.Python() + "\n"
 		}
 		t.Fatalf("%s: unknown command %q", d.Pos, d.Cmd)
 		return ""
