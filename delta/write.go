@@ -154,12 +154,53 @@ func (t *Table) Write(ctx context.Context, data batch.Reader, opts WriteOptions)
 		actions = append(actions, Action{Txn: &Txn{AppID: opts.TxnAppID, Version: opts.TxnVersion, LastUpdated: &now}})
 	}
 	v, err := t.commit(ctx, readVersion, actions, commitIntent{blindAppend: blindAppend, txnAppID: opts.TxnAppID})
+	if err != nil && snap == nil && opts.Mode == ModeAppend && errors.Is(err, ErrConcurrentModification) {
+		v, err = t.appendToRacedCreate(ctx, plan, actions, opts)
+	}
 	if err != nil {
 		t.deleteFiles(ctx, adds)
 		return -1, err
 	}
 	t.maybeCheckpoint(ctx, v)
 	return v, nil
+}
+
+// appendToRacedCreate handles two writers creating the same table at once
+// (say, the first micro-batches of two streaming queries): the loser's
+// append still applies when the winner created the table with the same
+// schema and partitioning, so it retries as a plain append on top of it
+// instead of failing.
+func (t *Table) appendToRacedCreate(ctx context.Context, plan *writePlan, actions []Action, opts WriteOptions) (int64, error) {
+	snap, err := t.Snapshot(ctx)
+	if err != nil {
+		return -1, err
+	}
+	if !types.Equal(snap.schema, plan.schema) || !equalFoldList(snap.metadata.PartitionColumns, plan.partCols) {
+		return -1, fmt.Errorf("delta: table %s was created concurrently with a different schema or partitioning: %w", t.store.URL(), ErrConcurrentModification)
+	}
+	if err := checkWriteSupport(snap, opts); err != nil {
+		return -1, err
+	}
+	if v, ok := snap.AppTransactionVersion(opts.TxnAppID); opts.TxnAppID != "" && ok && v >= opts.TxnVersion {
+		return -1, fmt.Errorf("[DELTA_CONCURRENT_TRANSACTION] application %q committed version %d concurrently: %w", opts.TxnAppID, v, ErrConcurrentModification)
+	}
+	kept := actions[:0:0]
+	for _, a := range actions {
+		if a.Protocol != nil || a.MetaData != nil {
+			continue
+		}
+		if a.CommitInfo != nil {
+			ci := make(map[string]any, len(a.CommitInfo)+1)
+			for k, v := range a.CommitInfo {
+				ci[k] = v
+			}
+			ci["readVersion"] = snap.Version()
+			ci["isBlindAppend"] = true
+			a = Action{CommitInfo: ci}
+		}
+		kept = append(kept, a)
+	}
+	return t.commit(ctx, snap.Version(), kept, commitIntent{blindAppend: true, txnAppID: opts.TxnAppID})
 }
 
 func (t *Table) commitInfo(now, readVersion int64, opts WriteOptions, plan *writePlan, blind bool, files int, rows, bytesOut int64) map[string]any {
@@ -396,7 +437,7 @@ func mergeSchema(table, data types.StructType, merge bool) (types.StructType, bo
 			out.Fields = append(out.Fields, nf)
 			continue
 		}
-		if !types.Equal(table.Fields[i].Type, f.Type) {
+		if !sameShape(table.Fields[i].Type, f.Type) {
 			mismatched = append(mismatched, fmt.Sprintf("%s (table %s, data %s)", f.Name, table.Fields[i].Type.SQL(), f.Type.SQL()))
 		}
 	}
@@ -407,6 +448,33 @@ func mergeSchema(table, data types.StructType, merge bool) (types.StructType, bo
 		return table, false, fmt.Errorf("[_LEGACY_ERROR_TEMP_DELTA_0007] a schema mismatch detected when writing to the Delta table: data has columns not in the table: %s (set MergeSchema to add them): %w", strings.Join(extra, ", "), ErrSchemaMismatch)
 	}
 	return out, len(extra) > 0, nil
+}
+
+// sameShape reports whether data of type b can be stored in a column of
+// type a: the same type ignoring nested nullability (an Arrow list built
+// with non-null elements is still an array<int> to Spark) and the case of
+// struct field names.
+func sameShape(a, b types.DataType) bool {
+	switch a := a.(type) {
+	case types.ArrayType:
+		b, ok := b.(types.ArrayType)
+		return ok && sameShape(a.ElementType, b.ElementType)
+	case types.MapType:
+		b, ok := b.(types.MapType)
+		return ok && sameShape(a.KeyType, b.KeyType) && sameShape(a.ValueType, b.ValueType)
+	case types.StructType:
+		b, ok := b.(types.StructType)
+		if !ok || len(a.Fields) != len(b.Fields) {
+			return false
+		}
+		for i := range a.Fields {
+			if !strings.EqualFold(a.Fields[i].Name, b.Fields[i].Name) || !sameShape(a.Fields[i].Type, b.Fields[i].Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return types.Equal(a, b)
 }
 
 func equalFoldList(a, b []string) bool {
