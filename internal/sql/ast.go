@@ -110,10 +110,16 @@ type CreateTable struct {
 	Columns     []ColumnDef
 	Provider    string
 	PartitionBy []string
+	ClusterBy   []string // Delta liquid clustering: CLUSTER BY (cols)
 	Location    *string
 	Comment     *string
 	Properties  []Property
 	As          *Query
+	Like        *TableName // CREATE TABLE t LIKE s
+	// Clone is CREATE TABLE t [SHALLOW|DEEP] CLONE source; Shallow tells
+	// which.
+	Clone   *TableName
+	Shallow bool
 }
 
 // CreateView is CREATE [OR REPLACE] [GLOBAL] [TEMPORARY] VIEW name
@@ -141,7 +147,10 @@ type Insert struct {
 	Table     TableName
 	Overwrite bool
 	Columns   []string
-	Query     *Query
+	// ReplaceWhere is Delta's INSERT INTO t REPLACE WHERE cond query: rows
+	// matching cond are replaced by the query's rows.
+	ReplaceWhere expr.Expr
+	Query        *Query
 }
 
 // Delete is DELETE FROM name [[AS] alias] [WHERE cond].
@@ -233,6 +242,55 @@ type AlterTableDropConstraint struct {
 	IfExists bool
 }
 
+// AlterTableRename is ALTER TABLE name RENAME TO new.
+type AlterTableRename struct {
+	Table TableName
+	To    TableName
+}
+
+// AlterTableAlterColumn is ALTER TABLE name ALTER|CHANGE [COLUMN] col
+// followed by one change: TYPE t, COMMENT 'c', SET NOT NULL or DROP NOT
+// NULL.
+type AlterTableAlterColumn struct {
+	Table       TableName
+	Column      string
+	Type        types.DataType
+	Comment     *string
+	SetNotNull  bool
+	DropNotNull bool
+}
+
+// AlterTableDropColumns is ALTER TABLE name DROP COLUMN[S] [IF EXISTS] ...
+type AlterTableDropColumns struct {
+	Table    TableName
+	IfExists bool
+	Columns  []string
+}
+
+// AlterTableRenameColumn is ALTER TABLE name RENAME COLUMN a TO b.
+type AlterTableRenameColumn struct {
+	Table    TableName
+	From, To string
+}
+
+// ShowColumns is SHOW COLUMNS FROM|IN table [FROM|IN db].
+type ShowColumns struct{ Table TableName }
+
+// ShowCreateTable is SHOW CREATE TABLE name.
+type ShowCreateTable struct{ Table TableName }
+
+// ShowViews is SHOW VIEWS [FROM|IN db] [LIKE 'pattern'].
+type ShowViews struct {
+	Database string
+	Like     *string
+}
+
+// ConvertToDelta is CONVERT TO DELTA parquet.`/path` [PARTITIONED BY (col type, ...)].
+type ConvertToDelta struct {
+	Table       TableName
+	PartitionBy []ColumnDef
+}
+
 // ShowTblProperties is SHOW TBLPROPERTIES name [(key)].
 type ShowTblProperties struct {
 	Table TableName
@@ -295,6 +353,14 @@ func (*AlterTableUnsetProperties) statement() {}
 func (*AlterTableAddConstraint) statement()   {}
 func (*AlterTableDropConstraint) statement()  {}
 func (*ShowTblProperties) statement()         {}
+func (*AlterTableRename) statement()          {}
+func (*AlterTableAlterColumn) statement()     {}
+func (*AlterTableDropColumns) statement()     {}
+func (*AlterTableRenameColumn) statement()    {}
+func (*ShowColumns) statement()               {}
+func (*ShowCreateTable) statement()           {}
+func (*ShowViews) statement()                 {}
+func (*ConvertToDelta) statement()            {}
 func (*Optimize) statement()                  {}
 func (*Vacuum) statement()                    {}
 func (*Restore) statement()                   {}

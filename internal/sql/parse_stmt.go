@@ -116,6 +116,15 @@ func (p *parser) statement() Statement {
 		return e
 	case t.is("SET"):
 		return p.set()
+	case t.is("CONVERT"):
+		p.advance()
+		p.expect("TO")
+		p.expect("DELTA")
+		c := &ConvertToDelta{Table: p.tableName()}
+		if p.acceptSeq("PARTITIONED", "BY") {
+			c.PartitionBy = p.columnDefs()
+		}
+		return c
 	}
 	p.failAt(t)
 	return nil
@@ -263,7 +272,19 @@ func (p *parser) createTable(orReplace bool) Statement {
 	c := &CreateTable{OrReplace: orReplace}
 	c.IfNotExists = p.acceptSeq("IF", "NOT", "EXISTS")
 	c.Name = p.tableName()
-	if p.peek().isOp("(") && !p.startsQuery(1) {
+	switch {
+	case p.accept("LIKE"):
+		like := p.tableName()
+		c.Like = &like
+	case p.peek().is("SHALLOW") || p.peek().is("DEEP") || p.peek().is("CLONE"):
+		c.Shallow = p.accept("SHALLOW")
+		if !c.Shallow {
+			p.accept("DEEP")
+		}
+		p.expect("CLONE")
+		src := p.tableName()
+		c.Clone = &src
+	case p.peek().isOp("(") && !p.startsQuery(1):
 		c.Columns = p.columnDefs()
 	}
 	seen := map[string]bool{}
@@ -281,6 +302,9 @@ func (p *parser) createTable(orReplace bool) Statement {
 		case p.acceptSeq("PARTITIONED", "BY"):
 			once("PARTITIONED BY")
 			c.PartitionBy = p.parenIdentList()
+		case p.acceptSeq("CLUSTER", "BY"):
+			once("CLUSTER BY")
+			c.ClusterBy = p.parenIdentList()
 		case p.accept("LOCATION"):
 			once("LOCATION")
 			s := p.stringLit()
@@ -300,6 +324,9 @@ func (p *parser) createTable(orReplace bool) Statement {
 				c.Properties = append(c.Properties, Property{Key: "option." + o.Key, Value: o.Value})
 			}
 		default:
+			if c.Like != nil || c.Clone != nil {
+				return c
+			}
 			if p.accept("AS") || p.startsQuery(0) {
 				c.As = p.query()
 			}
@@ -390,6 +417,27 @@ func (p *parser) show() Statement {
 			s.Like = &l
 		}
 		return s
+	case p.accept("VIEWS"):
+		s := &ShowViews{}
+		if p.accept("FROM") || p.accept("IN") {
+			s.Database = p.databaseName()
+		}
+		if p.accept("LIKE") || p.peek().kind == tokString {
+			l := p.stringLit()
+			s.Like = &l
+		}
+		return s
+	case p.accept("COLUMNS"):
+		if !p.accept("FROM") {
+			p.expect("IN")
+		}
+		s := &ShowColumns{Table: p.tableName()}
+		if p.accept("FROM") || p.accept("IN") {
+			s.Table.Database = p.databaseName()
+		}
+		return s
+	case p.acceptSeq("CREATE", "TABLE"):
+		return &ShowCreateTable{Table: p.tableName()}
 	case p.accept("TBLPROPERTIES"):
 		s := &ShowTblProperties{Table: p.tableName()}
 		if p.acceptOp("(") {
@@ -442,6 +490,9 @@ func (p *parser) insert() Statement {
 	ins.Table = p.tableName()
 	if p.peek().isOp("(") && !p.startsQuery(1) {
 		ins.Columns = p.parenIdentList()
+	}
+	if p.acceptSeq("REPLACE", "WHERE") {
+		ins.ReplaceWhere = p.expr()
 	}
 	ins.Query = p.query()
 	return ins
@@ -537,6 +588,41 @@ func (p *parser) alter() Statement {
 		c.Check = p.expr()
 		p.expectOp(")")
 		return c
+	case p.acceptSeq("RENAME", "TO"):
+		return &AlterTableRename{Table: name, To: p.tableName()}
+	case p.acceptSeq("RENAME", "COLUMN"):
+		r := &AlterTableRenameColumn{Table: name, From: p.identOrKeyword()}
+		p.expect("TO")
+		r.To = p.identOrKeyword()
+		return r
+	case p.accept("ALTER") || p.accept("CHANGE"):
+		p.accept("COLUMN")
+		a := &AlterTableAlterColumn{Table: name, Column: p.identOrKeyword()}
+		switch {
+		case p.accept("TYPE"):
+			a.Type = p.dataType()
+		case p.accept("COMMENT"):
+			s := p.stringLit()
+			a.Comment = &s
+		case p.acceptSeq("SET", "NOT", "NULL"):
+			a.SetNotNull = true
+		case p.acceptSeq("DROP", "NOT", "NULL"):
+			a.DropNotNull = true
+		default:
+			p.failAt(p.peek())
+		}
+		return a
+	case p.acceptSeq("DROP", "COLUMNS"), p.acceptSeq("DROP", "COLUMN"):
+		d := &AlterTableDropColumns{Table: name, IfExists: p.acceptSeq("IF", "EXISTS")}
+		if p.peek().isOp("(") {
+			d.Columns = p.parenIdentList()
+		} else {
+			d.Columns = []string{p.identOrKeyword()}
+			for p.acceptOp(",") {
+				d.Columns = append(d.Columns, p.identOrKeyword())
+			}
+		}
+		return d
 	case p.acceptSeq("DROP", "CONSTRAINT"):
 		d := &AlterTableDropConstraint{Table: name, IfExists: p.acceptSeq("IF", "EXISTS")}
 		d.Name = p.ident()

@@ -256,6 +256,16 @@ func (c *CreateTable) String() string {
 		b.WriteString("IF NOT EXISTS ")
 	}
 	b.WriteString(c.Name.String())
+	if c.Like != nil {
+		b.WriteString(" LIKE " + c.Like.String())
+	}
+	if c.Clone != nil {
+		if c.Shallow {
+			b.WriteString(" SHALLOW CLONE " + c.Clone.String())
+		} else {
+			b.WriteString(" DEEP CLONE " + c.Clone.String())
+		}
+	}
 	if len(c.Columns) > 0 {
 		b.WriteString(" " + columnDefsSQL(c.Columns))
 	}
@@ -264,6 +274,9 @@ func (c *CreateTable) String() string {
 	}
 	if len(c.PartitionBy) > 0 {
 		b.WriteString(" PARTITIONED BY (" + identList(c.PartitionBy) + ")")
+	}
+	if len(c.ClusterBy) > 0 {
+		b.WriteString(" CLUSTER BY (" + identList(c.ClusterBy) + ")")
 	}
 	b.WriteString(optString("LOCATION", c.Location))
 	b.WriteString(optString("COMMENT", c.Comment))
@@ -319,6 +332,9 @@ func (i *Insert) String() string {
 	s += i.Table.String()
 	if len(i.Columns) > 0 {
 		s += " (" + identList(i.Columns) + ")"
+	}
+	if i.ReplaceWhere != nil {
+		s += " REPLACE WHERE " + exprSQL(i.ReplaceWhere)
 	}
 	return s + " " + i.Query.String()
 }
@@ -480,4 +496,53 @@ func (s *SetConfig) String() string {
 		return "SET " + s.Key
 	}
 	return "SET " + s.Key + " = " + *s.Value
+}
+
+func (a *AlterTableRename) String() string {
+	return "ALTER TABLE " + a.Table.String() + " RENAME TO " + a.To.String()
+}
+
+func (a *AlterTableAlterColumn) String() string {
+	s := "ALTER TABLE " + a.Table.String() + " ALTER COLUMN " + quoteIdent(a.Column)
+	switch {
+	case a.Type != nil:
+		return s + " TYPE " + a.Type.SQL()
+	case a.Comment != nil:
+		return s + " COMMENT " + quoteString(*a.Comment)
+	case a.SetNotNull:
+		return s + " SET NOT NULL"
+	}
+	return s + " DROP NOT NULL"
+}
+
+func (a *AlterTableDropColumns) String() string {
+	s := "ALTER TABLE " + a.Table.String() + " DROP COLUMNS "
+	if a.IfExists {
+		s += "IF EXISTS "
+	}
+	return s + "(" + identList(a.Columns) + ")"
+}
+
+func (a *AlterTableRenameColumn) String() string {
+	return "ALTER TABLE " + a.Table.String() + " RENAME COLUMN " + quoteIdent(a.From) + " TO " + quoteIdent(a.To)
+}
+
+func (s *ShowColumns) String() string { return "SHOW COLUMNS IN " + s.Table.String() }
+
+func (s *ShowCreateTable) String() string { return "SHOW CREATE TABLE " + s.Table.String() }
+
+func (s *ShowViews) String() string {
+	out := "SHOW VIEWS"
+	if s.Database != "" {
+		out += " IN " + quoteQualifier(s.Database)
+	}
+	return out + optString("LIKE", s.Like)
+}
+
+func (c *ConvertToDelta) String() string {
+	s := "CONVERT TO DELTA " + c.Table.String()
+	if len(c.PartitionBy) > 0 {
+		s += " PARTITIONED BY " + columnDefsSQL(c.PartitionBy)
+	}
+	return s
 }
