@@ -360,3 +360,30 @@ func TestScanReleasesMemory(t *testing.T) {
 		t.Fatalf("unknown column: %v", err)
 	}
 }
+
+// TestAppendNestedNullability appends a list built with non-null elements
+// to a table whose array column allows nulls: same Spark type, no error.
+func TestAppendNestedNullability(t *testing.T) {
+	ctx := t.Context()
+	mkList := func(elemNullable bool) batch.Reader {
+		lt := arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Int32, Nullable: elemNullable})
+		schema := arrow.NewSchema([]arrow.Field{{Name: "xs", Type: lt, Nullable: true}}, nil)
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		defer b.Release()
+		lb := b.Field(0).(*array.ListBuilder)
+		lb.Append(true)
+		lb.ValueBuilder().(*array.Int32Builder).AppendValues([]int32{1, 2}, nil)
+		return batch.FromSlice(schema, b.NewRecordBatch())
+	}
+	tbl, _ := Open(ctx, storage.NewMemory())
+	if _, err := tbl.Write(ctx, mkList(true), WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tbl.Write(ctx, mkList(false), WriteOptions{}); err != nil {
+		t.Fatalf("append with non-null elements: %v", err)
+	}
+	s, _ := tbl.Snapshot(ctx)
+	if got := scanAll(t, s); len(got) != 2 || got[0] != "[1,2]" {
+		t.Fatalf("rows %q", got)
+	}
+}
