@@ -11,7 +11,7 @@ import (
 	"github.com/ingotdata/ingot/internal/expr"
 )
 
-// TestDataDriven runs the golden files in testdata/. Directives:
+// TestDataDriven runs the golden files in testdata/parse. Directives:
 //
 //	parse    each statement of the input, rendered canonically, one per line;
 //	         every rendering must also parse back to itself (round trip)
@@ -19,8 +19,9 @@ import (
 //	error    the error of Parse or ParseExpr (with "expr" argument)
 //	split    SplitScript's pieces, one per line
 func TestDataDriven(t *testing.T) {
-	// Only the golden *.txt files: testdata/fuzz holds the fuzzer's corpus.
-	paths, _ := filepath.Glob("testdata/*.txt")
+	// The parser goldens live in testdata/parse; testdata/fuzz holds the
+	// fuzzer's corpus.
+	paths, _ := filepath.Glob("testdata/parse/*.txt")
 	if len(paths) == 0 {
 		t.Fatal("no golden files in testdata")
 	}
