@@ -5,12 +5,10 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/exec"
 	"github.com/ingotdata/ingot/internal/expr"
-	"github.com/ingotdata/ingot/types"
 )
 
 // ExecOptions size execution: Parallelism is the number of goroutines an
@@ -288,61 +286,3 @@ func (p physicalPlanner) aggregate(a *Aggregate) (exec.Operator, error) {
 	return exec.NewHashAggregate(in, keys, args, parts.Specs, parts.Schema.ArrowSchema(), p.opts)
 }
 
-// AggParts is an analyzed Aggregate taken apart so that a caller (the
-// streaming engine) can drive an exec.HashAggregator itself: evaluate Keys
-// and each call's Args over input batches (all bound to the Aggregate's
-// input), Consume them, and read Result — whose columns are Schema's: the
-// keys then one value per call. The rest of the plan above the Aggregate
-// then runs over that result (e.g. Replace the Aggregate by a
-// LocalRelation of it).
-type AggParts struct {
-	Keys     []expr.Expr
-	KeyTypes []types.DataType
-	Calls    []*expr.AggCall
-	Args     [][]expr.Expr
-	ArgTypes [][]types.DataType
-	// Specs create the accumulators: pass them to exec.NewHashAggregator
-	// with KeyTypes.
-	Specs  []exec.AggSpec
-	Schema Schema
-}
-
-// AggregateParts splits an analyzed Aggregate (see AggParts).
-func AggregateParts(a *Aggregate) (*AggParts, error) {
-	if !a.analyzed {
-		return nil, fmt.Errorf("%w: AggregateParts of an unanalyzed Aggregate", ErrInvalidPlan)
-	}
-	parts := &AggParts{Keys: make([]expr.Expr, len(a.GroupBy)), Schema: a.Schema()}
-	for i, k := range a.GroupBy {
-		parts.Keys[i] = stripAlias(k)
-		t, _, err := expr.TypeOf(parts.Keys[i])
-		if err != nil {
-			return nil, err
-		}
-		parts.KeyTypes = append(parts.KeyTypes, t)
-	}
-	for _, e := range a.Aggs {
-		call, ok := stripAlias(e).(*expr.AggCall)
-		if !ok {
-			return nil, fmt.Errorf("%w: aggregate output %s is not an aggregate call", ErrInvalidPlan, e)
-		}
-		var ats []types.DataType
-		for _, arg := range call.Args {
-			t, _, err := expr.TypeOf(arg)
-			if err != nil {
-				return nil, err
-			}
-			ats = append(ats, t)
-		}
-		parts.Calls = append(parts.Calls, call)
-		parts.Args = append(parts.Args, call.Args)
-		parts.ArgTypes = append(parts.ArgTypes, ats)
-		parts.Specs = append(parts.Specs, exec.AggSpec{
-			Name: call.String(),
-			New: func(mem memory.Allocator) (expr.GroupedAccumulator, error) {
-				return expr.NewGroupedAccumulatorAlloc(mem, call, ats)
-			},
-		})
-	}
-	return parts, nil
-}
