@@ -285,4 +285,3 @@ func (p physicalPlanner) aggregate(a *Aggregate) (exec.Operator, error) {
 	}
 	return exec.NewHashAggregate(in, keys, args, parts.Specs, parts.Schema.ArrowSchema(), p.opts)
 }
-
