@@ -13,14 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/bench/internal/benchdata"
 	"github.com/ingotdata/ingot/delta"
 )
 
@@ -41,56 +40,6 @@ func benchRows(tb testing.TB) int {
 		return n
 	}
 	return 1 << 20
-}
-
-// readingsSchema is the seed's silver table: one heart-rate reading per row.
-var readingsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "device_id", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
-	{Name: "mrn", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	{Name: "datetime", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
-	{Name: "heartrate", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "patient_name", Type: arrow.BinaryTypes.String, Nullable: true},
-}, nil)
-
-// makeReadings builds n readings in batches of 64Ki rows, deterministically:
-// 34 patients, like the seed's data set.
-func makeReadings(n int) []arrow.RecordBatch {
-	const patients, batchRows = 34, 1 << 16
-	start := time.Date(2019, 11, 27, 14, 0, 0, 0, time.UTC).UnixMicro()
-	var out []arrow.RecordBatch
-	b := array.NewRecordBuilder(memory.DefaultAllocator, readingsSchema)
-	defer b.Release()
-	dev := b.Field(0).(*array.Int32Builder)
-	mrn := b.Field(1).(*array.Int64Builder)
-	ts := b.Field(2).(*array.TimestampBuilder)
-	hr := b.Field(3).(*array.Float64Builder)
-	name := b.Field(4).(*array.StringBuilder)
-	for i := 0; i < n; i++ {
-		p := (i * 7919) % patients
-		dev.Append(int32(1 + (i*31)%40))
-		mrn.Append(int64(10_000_000 + p*104_729))
-		ts.Append(arrow.Timestamp(start + int64(i)*1_000_000 + int64(i*7717%1_000_000)))
-		hr.Append(55 + float64(p) + float64(i%997)/100)
-		name.Append("Patient " + strconv.Itoa(p))
-		if (i+1)%batchRows == 0 || i == n-1 {
-			out = append(out, b.NewRecordBatch())
-		}
-	}
-	return out
-}
-
-func arrowBytes(bs []arrow.RecordBatch) int64 {
-	var n int64
-	for _, r := range bs {
-		for _, c := range r.Columns() {
-			for _, buf := range c.Data().Buffers() {
-				if buf != nil {
-					n += int64(buf.Len())
-				}
-			}
-		}
-	}
-	return n
 }
 
 func retained(bs []arrow.RecordBatch) []arrow.RecordBatch {
@@ -129,9 +78,9 @@ func reportRate(b *testing.B, rowsPerOp int64) {
 func BenchmarkWriteParquet(b *testing.B) {
 	ctx := context.Background()
 	n := benchRows(b)
-	recs := makeReadings(n)
+	recs := benchdata.MakeReadings(nil, n)
 	defer batch.Release(recs)
-	size := arrowBytes(recs)
+	size := benchdata.ArrowBytes(recs)
 
 	b.Run("engine=ingot", func(b *testing.B) {
 		root := b.TempDir()
@@ -142,7 +91,7 @@ func BenchmarkWriteParquet(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := tbl.Write(ctx, batch.FromSlice(readingsSchema, retained(recs)...), delta.WriteOptions{Mode: delta.ModeOverwrite}); err != nil {
+			if _, err := tbl.Write(ctx, batch.FromSlice(benchdata.ReadingsSchema, retained(recs)...), delta.WriteOptions{Mode: delta.ModeOverwrite}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -153,7 +102,7 @@ func BenchmarkWriteParquet(b *testing.B) {
 		root := b.TempDir()
 		b.SetBytes(size)
 		for i := 0; b.Loop(); i++ {
-			rr, err := array.NewRecordReader(readingsSchema, recs)
+			rr, err := array.NewRecordReader(benchdata.ReadingsSchema, recs)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -186,7 +135,7 @@ func BenchmarkScanParquet(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := tbl.Write(ctx, batch.FromSlice(readingsSchema, makeReadings(n)...), delta.WriteOptions{}); err != nil {
+	if _, err := tbl.Write(ctx, batch.FromSlice(benchdata.ReadingsSchema, benchdata.MakeReadings(nil, n)...), delta.WriteOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	snap, err := tbl.Snapshot(ctx)
