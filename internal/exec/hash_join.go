@@ -155,6 +155,10 @@ func (h *HashJoin) build(ctx context.Context) (*buildSide, error) {
 	return b, nil
 }
 
+// maxJoinBatch bounds the rows of one output batch: a probe batch whose
+// keys match many build rows is emitted in several batches.
+const maxJoinBatch = 4 * DefaultBatchSize
+
 func (h *HashJoin) Open(ctx context.Context) (batch.Reader, error) {
 	b, err := h.build(ctx)
 	if err != nil {
@@ -166,14 +170,42 @@ func (h *HashJoin) Open(ctx context.Context) (batch.Reader, error) {
 		return nil, err
 	}
 	probeDone, tailDone := false, false
+	// The probe batch being emitted and its output row pairs.
+	var cur arrow.RecordBatch
+	var li, ri []int32
+	off := 0
 	return &funcReader{
 		schema: h.schema,
 		close: func() error {
+			if cur != nil {
+				cur.Release()
+				cur = nil
+			}
 			b.rec.Release()
 			return left.Close()
 		},
 		next: func(ctx context.Context) (arrow.RecordBatch, error) {
-			for !probeDone {
+			for {
+				if cur != nil && off < len(li) {
+					end := min(off+maxJoinBatch, len(li))
+					var rpart []int32
+					if ri != nil {
+						rpart = ri[off:end]
+					}
+					out, err := h.assemble(ctx, cur, b.rec, li[off:end], rpart)
+					off = end
+					if err != nil {
+						return nil, fmt.Errorf("exec: hash join: %w", err)
+					}
+					return out, nil
+				}
+				if cur != nil {
+					cur.Release()
+					cur = nil
+				}
+				if probeDone {
+					break
+				}
 				rec, err := left.Next(ctx)
 				if errors.Is(err, io.EOF) {
 					probeDone = true
@@ -182,15 +214,11 @@ func (h *HashJoin) Open(ctx context.Context) (batch.Reader, error) {
 				if err != nil {
 					return nil, err
 				}
-				out, err := h.probe(ctx, b, rec)
-				rec.Release()
-				if err != nil {
+				if li, ri, err = h.probe(ctx, b, rec); err != nil {
+					rec.Release()
 					return nil, fmt.Errorf("exec: hash join probe: %w", err)
 				}
-				if out.NumRows() > 0 {
-					return out, nil
-				}
-				out.Release()
+				cur, off = rec, 0
 			}
 			if b.matched != nil && !tailDone {
 				tailDone = true
@@ -205,11 +233,13 @@ func (h *HashJoin) Open(ctx context.Context) (batch.Reader, error) {
 	}, nil
 }
 
-// probe joins one left batch against the build side.
-func (h *HashJoin) probe(ctx context.Context, b *buildSide, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+// probe matches one left batch against the build side and returns the
+// output row pairs in probe order: left row li[k] with build row ri[k]
+// (-1 for NULL padding); ri is nil for semi and anti joins.
+func (h *HashJoin) probe(ctx context.Context, b *buildSide, rec arrow.RecordBatch) ([]int32, []int32, error) {
 	keys, err := evalAll(ctx, h.leftKeys, rec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer releaseArrays(keys)
 	rows := int(rec.NumRows())
@@ -229,7 +259,7 @@ func (h *HashJoin) probe(ctx context.Context, b *buildSide, rec arrow.RecordBatc
 	}
 	if h.residual != nil && len(li) > 0 {
 		if li, ri, err = h.applyResidual(ctx, rec, b.rec, li, ri); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if b.matched != nil {
@@ -243,13 +273,13 @@ func (h *HashJoin) probe(ctx context.Context, b *buildSide, rec arrow.RecordBatc
 		for _, l := range li {
 			hit[l] = true
 		}
-		var keep []int32
+		keep := []int32{}
 		for row := range rows {
 			if hit[row] == (h.typ == LeftSemiJoin) {
 				keep = append(keep, int32(row))
 			}
 		}
-		return h.assemble(ctx, rec, nil, keep, nil)
+		return keep, nil, nil
 	case LeftOuterJoin, FullOuterJoin:
 		// Interleave unmatched left rows (right side NULL) in row order.
 		var ol, or []int32
@@ -264,9 +294,12 @@ func (h *HashJoin) probe(ctx context.Context, b *buildSide, rec arrow.RecordBatc
 			}
 			ol, or = append(ol, row), append(or, -1)
 		}
-		return h.assemble(ctx, rec, b.rec, ol, or)
+		return ol, or, nil
 	}
-	return h.assemble(ctx, rec, b.rec, li, ri)
+	if ri == nil {
+		ri = []int32{}
+	}
+	return li, ri, nil
 }
 
 // applyResidual keeps the candidate pairs for which the residual is true.

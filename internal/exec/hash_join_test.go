@@ -112,3 +112,40 @@ func TestHashJoinCross(t *testing.T) {
 		t.Fatalf("cross join gave %d rows, want 6: %q", len(got), got)
 	}
 }
+
+// TestHashJoinFanOutIsChunked: a probe batch matching many build rows is
+// emitted in bounded batches, none lost.
+func TestHashJoinFanOutIsChunked(t *testing.T) {
+	ctx, mem := testCtx(t)
+	defer mem.AssertSize(t, 0)
+	probe := keyBatches(mem, leftType, 1000, 1) // 1000 rows, key 0
+	build := keyBatches(mem, rightType, 100, 1) // 100 rows, key 0
+	defer releaseRecs(probe)
+	defer releaseRecs(build)
+	j, err := NewHashJoin(source(leftType, probe...), source(rightType, build...), InnerJoin,
+		[]expr.Evaluator{ref(t, leftType, 0)}, []expr.Evaluator{ref(t, rightType, 0)}, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := j.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var total, batches int64
+	for {
+		b, err := r.Next(ctx)
+		if err != nil {
+			break
+		}
+		if b.NumRows() > maxJoinBatch {
+			t.Errorf("batch of %d rows exceeds %d", b.NumRows(), maxJoinBatch)
+		}
+		total += b.NumRows()
+		batches++
+		b.Release()
+	}
+	if total != 100_000 || batches < 4 {
+		t.Fatalf("%d rows in %d batches, want 100000 in >= 4", total, batches)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/exec"
 	"github.com/ingotdata/ingot/internal/expr"
+	"github.com/ingotdata/ingot/types"
 )
 
 // ExecOptions size execution: Parallelism is the number of goroutines an
@@ -173,7 +174,7 @@ func (p physicalPlanner) join(j *Join) (exec.Operator, error) {
 	nl := j.Left.Schema().Len()
 	var lkeys, rkeys, rest []expr.Expr
 	for _, c := range splitAnd(j.On) {
-		if b, ok := c.(*expr.Binary); ok && b.Op == expr.OpEq {
+		if b, ok := c.(*expr.Binary); ok && b.Op == expr.OpEq && sameType(b.Left, b.Right) {
 			ls, rs := sides(b.Left, nl), sides(b.Right, nl)
 			switch {
 			case ls == sideLeft && rs == sideRight:
@@ -205,6 +206,15 @@ func (p physicalPlanner) join(j *Join) (exec.Operator, error) {
 	t := map[JoinType]exec.JoinType{Inner: exec.InnerJoin, Cross: exec.CrossJoin, LeftOuter: exec.LeftOuterJoin,
 		RightOuter: exec.RightOuterJoin, FullOuter: exec.FullOuterJoin, LeftSemi: exec.LeftSemiJoin, LeftAnti: exec.LeftAntiJoin}[j.Type]
 	return exec.NewHashJoin(left, right, t, lev, rev, residual, desc)
+}
+
+// sameType reports whether a and b have the same type, so their values
+// can be hashed and compared as keys (coercion normally sees to it; a pair
+// that differs is evaluated as a residual condition instead).
+func sameType(a, b expr.Expr) bool {
+	ta, _, errA := expr.TypeOf(a)
+	tb, _, errB := expr.TypeOf(b)
+	return errA == nil && errB == nil && types.Equal(ta, tb)
 }
 
 type side int
