@@ -300,3 +300,12 @@ func projectPlan(spec SourceSpec, column string) plan.Node {
 func sortPlan(spec SourceSpec) plan.Node {
 	return &plan.Sort{Input: scanPlan(spec), Orders: []*expr.SortOrder{{Child: col("id")}}}
 }
+
+// projectPlan3 selects the event columns by name from a stream.
+func projectPlan3(spec SourceSpec) plan.Node {
+	return &plan.Project{Input: scanPlan(spec), Exprs: []expr.Expr{col("id"), col("k"), col("v")}}
+}
+
+func planScanAll() plan.ScanRequest { return plan.ScanRequest{} }
+
+func typeName(v any) string { return fmt.Sprintf("%T", v) }
