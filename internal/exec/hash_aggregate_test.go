@@ -99,7 +99,11 @@ func TestHashAggregatorStateRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Release()
-		return sorted(rows(t, ctx, source(types.NewStruct(), res)))
+		st, err := types.FromArrowSchema(res.Schema())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sorted(rows(t, ctx, source(st, res)))
 	}
 	newAgg := func() *HashAggregator {
 		a, err := NewHashAggregator(mem, []types.DataType{types.String}, aggSpecs())

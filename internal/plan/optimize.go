@@ -13,6 +13,7 @@ var rules = []rule{
 	{"fold_constants", foldConstants},
 	{"push_filters", pushFilters},
 	{"collapse_projects", collapseProjects},
+	{"push_limit", pushLimit},
 	{"prune_columns", pruneColumns},
 	{"remove_noop_project", removeNoopProjects},
 }
@@ -21,7 +22,7 @@ const maxPasses = 4
 
 // Optimize rewrites an analyzed plan into an equivalent, cheaper one:
 // constant conditions folded, filters pushed towards (and advertised to)
-// the scans, unused scan columns pruned, adjacent projections merged, identity projections removed.
+// the scans, unused scan columns pruned, adjacent projections merged, limits moved below projections, identity projections removed.
 func Optimize(n Node) Node {
 	for range maxPasses {
 		before := Explain(n)

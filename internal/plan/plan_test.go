@@ -172,6 +172,16 @@ func fixtures(t *testing.T, mem memory.Allocator) (map[string]func() Node, func(
 				Orders: []*expr.SortOrder{asc(expr.Lit(1))},
 			}
 		},
+		// SELECT patient_name, count(*) FROM silver GROUP BY patient_name
+		// HAVING patient_name <> 'Tanya Diaz' AND count(*) > 0 LIMIT 2
+		"filter_on_key_limit": func() Node {
+			return &Limit{N: 2, Input: &Filter{
+				Input: &Aggregate{Input: silverRows, GroupBy: []expr.Expr{col("patient_name")},
+					Aggs: []expr.Expr{col("patient_name"), &expr.AggCall{Name: "count", Star: true}}},
+				Cond: bin(expr.OpAnd, bin(expr.OpNotEq, col("patient_name"), expr.Lit("Tanya Diaz")),
+					bin(expr.OpGt, &expr.AggCall{Name: "count", Star: true}, expr.Lit(0))),
+			}}
+		},
 		"union_distinct": func() Node {
 			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
 			return &Union{Inputs: []Node{p, p}}

@@ -12,7 +12,8 @@ import (
 // expressions), a sort or an alias; the conjuncts of a filter over a join
 // that mention one side only move into that side when the join type allows
 // it (an outer join's NULL-padded side does not), and the rest of a filter
-// over an inner join joins its condition. Conditions reaching a Scan stay
+// over an inner join joins its condition; conjuncts over grouping keys only
+// move below an aggregation. Conditions reaching a Scan stay
 // in a Filter but are also handed to the source (ScanRequest.Filters) so it
 // can skip files or row groups.
 func pushFilters(n Node) Node {
@@ -39,6 +40,8 @@ func pushFilters(n Node) Node {
 			return &SubqueryAlias{Input: &Filter{Input: in.Input, Cond: f.Cond}, Alias: in.Alias}
 		case *Join:
 			return pushIntoJoin(f, in)
+		case *Aggregate:
+			return pushIntoAggregate(f, in)
 		case *Scan:
 			conj := splitAnd(f.Cond)
 			if slices.EqualFunc(conj, in.Filters, func(a, b expr.Expr) bool { return fingerprint(a) == fingerprint(b) }) {
@@ -160,4 +163,35 @@ func pushJoinCondition(j *Join) Node {
 		cp.Right = &Filter{Input: j.Right, Cond: andAll(right)}
 	}
 	return &cp
+}
+
+// pushIntoAggregate moves the conjuncts that only read grouping keys below
+// the aggregation, where they drop rows before they are grouped.
+func pushIntoAggregate(f *Filter, a *Aggregate) Node {
+	if !a.analyzed {
+		return f
+	}
+	nk := len(a.GroupBy)
+	var below, keep []expr.Expr
+	for _, c := range splitAnd(f.Cond) {
+		onlyKeys, any := true, false
+		walkRefs(c, func(b *expr.BoundRef) {
+			any = true
+			onlyKeys = onlyKeys && b.Index < nk
+		})
+		if onlyKeys && any && !expr.ContainsAggregate(c) {
+			below = append(below, substitute(c, a.GroupBy))
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	if len(below) == 0 {
+		return f
+	}
+	cp := *a
+	cp.Input = &Filter{Input: a.Input, Cond: andAll(below)}
+	if len(keep) == 0 {
+		return &cp
+	}
+	return &Filter{Input: &cp, Cond: andAll(keep)}
 }
