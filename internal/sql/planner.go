@@ -1,0 +1,212 @@
+package sql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ingotdata/ingot/internal/expr"
+	"github.com/ingotdata/ingot/internal/plan"
+)
+
+// Resolver finds the tables a query names. The session implements it over
+// its catalog; tests implement it over in-memory relations. tt is nil
+// unless the reference carries VERSION/TIMESTAMP AS OF.
+type Resolver interface {
+	ResolveTable(ctx context.Context, name TableName, tt *TimeTravel) (plan.Node, error)
+}
+
+// PlanQuery translates a parsed query into an unresolved logical plan of
+// the same shape the DataFrame API builds for the same query: a FROM
+// relation, then Filter (WHERE), Aggregate (GROUP BY or aggregate calls in
+// the SELECT list) with a Filter above it for HAVING, or Project, then
+// Distinct, Sort (ORDER BY) and Limit. plan.Analyze resolves it; the
+// resolution rules that depend on the select list (GROUP BY ordinals and
+// aliases, ORDER BY through aliases or over columns not selected) live in
+// the analyzer so that both front ends share them.
+//
+// SQL the engine cannot run yet (window functions, subquery expressions,
+// lambdas, GROUPING SETS, OFFSET, INTERSECT/EXCEPT ALL) is rejected with an
+// [UNSUPPORTED_FEATURE] error wrapping ErrUnsupported.
+func PlanQuery(ctx context.Context, q *Query, r Resolver) (plan.Node, error) {
+	if q == nil {
+		return nil, fmt.Errorf("sql: plan: nil query")
+	}
+	p := &planner{ctx: ctx, r: r}
+	return p.query(q, nil)
+}
+
+type planner struct {
+	ctx context.Context
+	r   Resolver
+}
+
+// cteScope is one WITH definition visible to a query, chained to the ones
+// defined before it (and to those of enclosing queries). A reference plans
+// the definition afresh in the scope it was defined in, so a CTE sees only
+// earlier CTEs, and two references to it get independent subtrees (the
+// optimizer may narrow each scan differently).
+type cteScope struct {
+	parent *cteScope
+	def    *CTE
+}
+
+func (s *cteScope) lookup(name string) *cteScope {
+	for c := s; c != nil; c = c.parent {
+		if strings.EqualFold(c.def.Name, name) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (p *planner) query(q *Query, scope *cteScope) (plan.Node, error) {
+	for i := range q.With {
+		c := &q.With[i]
+		for prev := range q.With[:i] {
+			if strings.EqualFold(q.With[prev].Name, c.Name) {
+				return nil, invalid("DUPLICATE_CTE_NAMES", "CTE definition can't have duplicate names: '%s'.", c.Name)
+			}
+		}
+		scope = &cteScope{parent: scope, def: c}
+	}
+	for _, o := range q.OrderBy {
+		if err := checkExpr("ORDER BY", o); err != nil {
+			return nil, err
+		}
+	}
+	var n plan.Node
+	var err error
+	if s, ok := q.Body.(*Select); ok && len(q.OrderBy) > 0 && aggregating(s) && !s.Distinct {
+		n, err = p.sortedAggregate(s, q.OrderBy, scope)
+	} else {
+		n, err = p.body(q.Body, scope)
+		if err == nil && len(q.OrderBy) > 0 {
+			n = &plan.Sort{Input: n, Orders: q.OrderBy}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if q.Offset != nil {
+		return nil, unsupported("OFFSET is not supported yet: OFFSET %s", exprSQL(q.Offset))
+	}
+	if q.Limit != nil {
+		limit, err := p.limitValue(q.Limit)
+		if err != nil {
+			return nil, err
+		}
+		n = &plan.Limit{Input: n, N: limit}
+	}
+	return n, nil
+}
+
+func (p *planner) body(b QueryBody, scope *cteScope) (plan.Node, error) {
+	switch b := b.(type) {
+	case *Select:
+		return p.selectBlock(b, scope)
+	case *SetOp:
+		return p.setOp(b, scope)
+	case *Values:
+		return p.inlineTable(b.Rows, "", nil)
+	case *Query:
+		return p.query(b, scope)
+	case nil:
+		return nil, fmt.Errorf("sql: plan: query without a body")
+	}
+	return nil, unsupported("query body %T is not supported yet", b)
+}
+
+// selectBlock stacks the clauses of one SELECT in SQL's evaluation order:
+// FROM, WHERE, GROUP BY + aggregates (or the projection), HAVING, DISTINCT.
+// ORDER BY and LIMIT belong to the enclosing Query.
+func (p *planner) selectBlock(s *Select, scope *cteScope) (plan.Node, error) {
+	n, err := p.selectInput(s, scope)
+	if err != nil {
+		return nil, err
+	}
+	if aggregating(s) {
+		n = &plan.Aggregate{Input: n, GroupBy: s.GroupBy, Aggs: s.Items}
+		if s.Having != nil {
+			n = &plan.Filter{Input: n, Cond: s.Having}
+		}
+	} else {
+		n = &plan.Project{Input: n, Exprs: s.Items}
+	}
+	if s.Distinct {
+		n = &plan.Distinct{Input: n}
+	}
+	return n, nil
+}
+
+// selectInput plans what a SELECT reads: FROM (or one empty row) and WHERE.
+// It also checks the clauses for constructs the engine cannot run.
+func (p *planner) selectInput(s *Select, scope *cteScope) (plan.Node, error) {
+	if len(s.Windows) > 0 {
+		return nil, unsupported("window functions are not supported yet: WINDOW %s", s.Windows[0].Name)
+	}
+	for _, it := range s.Items {
+		if err := checkExpr("SELECT", it); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkExpr("WHERE", s.Where); err != nil {
+		return nil, err
+	}
+	for _, g := range s.GroupBy {
+		if err := checkGrouping(g); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkExpr("HAVING", s.Having); err != nil {
+		return nil, err
+	}
+	var n plan.Node
+	var err error
+	if s.From == nil {
+		n = oneRow()
+	} else if n, err = p.relation(s.From, scope); err != nil {
+		return nil, err
+	}
+	if s.Where != nil {
+		if expr.ContainsAggregate(s.Where) {
+			return nil, invalid("INVALID_WHERE_CONDITION", "The WHERE condition %s contains invalid expressions: aggregate functions. Rewrite the query to use HAVING.", exprSQL(s.Where))
+		}
+		n = &plan.Filter{Input: n, Cond: s.Where}
+	}
+	return n, nil
+}
+
+// aggregating reports whether a SELECT is an aggregation: it groups, or
+// its select list or HAVING aggregates (a global aggregate, one row).
+func aggregating(s *Select) bool {
+	if len(s.GroupBy) > 0 || s.Having != nil {
+		return true
+	}
+	for _, it := range s.Items {
+		if expr.ContainsAggregate(it) {
+			return true
+		}
+	}
+	return false
+}
+
+// limitValue evaluates LIMIT's expression, which Spark requires to be a
+// constant, non-NULL integer (a negative one the analyzer rejects).
+func (p *planner) limitValue(e expr.Expr) (int64, error) {
+	v, err := foldInt(p.ctx, e)
+	if err == nil {
+		return v, nil
+	}
+	class, why := "", err.Error()
+	switch {
+	case errors.Is(err, errNotInteger):
+		class = ".DATA_TYPE"
+	case errors.Is(err, errNullConstant):
+		class = ".IS_NULL"
+	case errors.Is(err, plan.ErrUnresolvedColumn):
+		class, why = ".IS_UNFOLDABLE", "the limit expression must evaluate to a constant value"
+	}
+	return 0, invalid("INVALID_LIMIT_LIKE_EXPRESSION"+class, "The limit like expression %s is invalid: %s.", exprSQL(e), why)
+}
