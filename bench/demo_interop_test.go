@@ -83,6 +83,8 @@ func TestInteropDemoPipeline(t *testing.T) {
 	if d := diffTuples(got, wantGold); d != "" {
 		t.Errorf("gold (DuckDB over ingot's live files) vs DuckDB's SQL over the raw files: %s", d)
 	}
+	t.Logf("bronze %d rows in %d files, silver %d rows in %d files, gold %d rows in %d files (version %d)",
+		len(wantBronze), len(bronze.live), len(wantSilver), len(silver.live), len(got), len(gold.live), gold.version)
 }
 
 // findTable locates the Delta table named name under the warehouse (its
