@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"context"
+	"errors"
 	"math"
 	"slices"
 	"testing"
@@ -135,5 +137,38 @@ func TestProjectFilter(t *testing.T) {
 	}
 	if got := rows(t, ctx, p); !slices.Equal(got, []string{"c"}) {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// TestCancellation: a cancelled context stops every operator with the
+// context's error, and nothing leaks.
+func TestCancellation(t *testing.T) {
+	st := types.NewStruct(types.Field("k", types.Long), types.Field("v", types.String))
+	for _, tc := range []struct {
+		name  string
+		build func(in Operator) Operator
+	}{
+		{"filter", func(in Operator) Operator {
+			return NewFilter(in, compileT(t, &expr.Literal{Value: true, Type: types.Boolean}), "true")
+		}},
+		{"sort", func(in Operator) Operator { return NewSort(in, []SortKey{{Expr: ref(t, st, 0)}}, -1, Options{}) }},
+		{"distinct", func(in Operator) Operator { return NewDistinct(in) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, mem := testCtx(t)
+			defer mem.AssertSize(t, 0)
+			a := rec(t, mem, st, []any{1, "a"})
+			defer a.Release()
+			ctx, cancel := context.WithCancel(ctx)
+			cancel()
+			r, err := tc.build(source(st, a)).Open(ctx)
+			if err == nil {
+				_, err = r.Next(ctx)
+				r.Close()
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+		})
 	}
 }
