@@ -38,32 +38,30 @@ func TestDataDriven(t *testing.T) {
 }
 
 func runFile(t *testing.T, path string) {
-	{
-		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
-			opts := optionsFromArgs(t, d)
-			input := strings.NewReplacer(`\t`, "\t", "⏎", "\r").Replace(d.Input)
-			switch d.Cmd {
-			case "infer":
-				st, err := Infer(strings.NewReader(input), "in.csv", opts)
-				if err != nil {
-					return "error: " + err.Error() + "\n"
-				}
-				return st.TreeString()
-			case "read":
-				ddl, body, _ := strings.Cut(input, "\n")
-				dt, err := types.ParseSQLType(ddl)
-				if err != nil {
-					d.Fatalf(t, "schema: %v", err)
-				}
-				mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
-				defer mem.AssertSize(t, 0)
-				opts.Allocator = mem
-				return readAllText(strings.NewReader(body), dt.(types.StructType), opts)
+	datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+		opts := optionsFromArgs(t, d)
+		input := strings.NewReplacer(`\t`, "\t", "⏎", "\r").Replace(d.Input)
+		switch d.Cmd {
+		case "infer":
+			st, err := Infer(strings.NewReader(input), "in.csv", opts)
+			if err != nil {
+				return "error: " + err.Error() + "\n"
 			}
-			d.Fatalf(t, "unknown command %s", d.Cmd)
-			return ""
-		})
-	}
+			return st.TreeString()
+		case "read":
+			ddl, body, _ := strings.Cut(input, "\n")
+			dt, err := types.ParseSQLType(ddl)
+			if err != nil {
+				d.Fatalf(t, "schema: %v", err)
+			}
+			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+			defer mem.AssertSize(t, 0)
+			opts.Allocator = mem
+			return readAllText(strings.NewReader(body), dt.(types.StructType), opts)
+		}
+		d.Fatalf(t, "unknown command %s", d.Cmd)
+		return ""
+	})
 }
 
 func optionsFromArgs(t *testing.T, d *datadriven.TestData) Options {
