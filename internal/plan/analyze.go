@@ -318,6 +318,7 @@ func analyzeUsing(j *Join, l, r Node) (Node, error) {
 	var conds []expr.Expr
 	lkey, rkey := map[int]bool{}, map[int]bool{}
 	var keys []expr.Expr
+	var quals [][]string
 	for _, name := range j.Using {
 		li, err := joinSide(ls, "left", name)
 		if err != nil {
@@ -329,6 +330,7 @@ func analyzeUsing(j *Join, l, r Node) (Node, error) {
 		}
 		lkey[li], rkey[ri] = true, true
 		lc, rc := ls.Columns[li], rs.Columns[ri]
+		quals = append(quals, []string{lc.Qualifier, rc.Qualifier})
 		lref := &expr.BoundRef{Index: li, Name: lc.Name, Type: lc.Type, Nullable: lc.Nullable}
 		rref := &expr.BoundRef{Index: nl + ri, Name: rc.Name, Type: rc.Type, Nullable: rc.Nullable}
 		conds = append(conds, &expr.Binary{Op: expr.OpEq, Left: lref, Right: rref})
@@ -370,7 +372,7 @@ func analyzeUsing(j *Join, l, r Node) (Node, error) {
 	for i := range keys {
 		out[i] = refreshRefs(out[i], js)
 	}
-	return &Project{Input: join, Exprs: out}, nil
+	return &Project{Input: join, Exprs: out, usingQuals: quals}, nil
 }
 
 func columnNames(s Schema) []string {

@@ -80,6 +80,18 @@ func TestResolutionAndNames(t *testing.T) {
 			}
 		})
 	}
+	// After JOIN ... USING (mrn) the key is reachable through both sides'
+	// qualifiers, and unqualified without ambiguity.
+	using := &Join{Left: &Scan{Source: bronze, Alias: "r"}, Right: &Scan{Source: patients, Alias: "p"}, Type: FullOuter, Using: []string{"mrn"}}
+	for _, e := range []expr.Expr{qcol("r", "mrn"), qcol("p", "MRN"), col("mrn")} {
+		a, err := Analyze(&Project{Input: using, Exprs: []expr.Expr{e}})
+		if err != nil {
+			t.Fatalf("%s: %v", e, err)
+		}
+		if got := a.Schema().Columns[0].Name; got != "mrn" {
+			t.Fatalf("%s: column %q", e, got)
+		}
+	}
 }
 
 // TestOptimizeKeepsResults runs every fixture plan with and without the

@@ -56,6 +56,9 @@ type Scan struct {
 type Project struct {
 	Input Node
 	Exprs []expr.Expr
+	// usingQuals[i] qualifies output column i (a USING join key) by every
+	// join side it comes from; set by analysis only.
+	usingQuals [][]string
 }
 
 // Filter keeps the rows for which Cond is true.
@@ -178,6 +181,9 @@ func (p *Project) Schema() Schema {
 	cols := make([]Column, len(p.Exprs))
 	for i, e := range p.Exprs {
 		cols[i] = exprColumn(e, in)
+		if i < len(p.usingQuals) && len(p.usingQuals[i]) > 0 {
+			cols[i].Qualifier, cols[i].alts = p.usingQuals[i][0], p.usingQuals[i][1:]
+		}
 	}
 	return Schema{Columns: cols}
 }

@@ -18,7 +18,8 @@ type resolver struct {
 func (r resolver) matches(q, name string) []int {
 	var out []int
 	for i, c := range r.in.Columns {
-		if strings.EqualFold(c.Name, name) && (q == "" || strings.EqualFold(c.Qualifier, q)) {
+		if strings.EqualFold(c.Name, name) && (q == "" || strings.EqualFold(c.Qualifier, q) ||
+			slices.ContainsFunc(c.alts, func(a string) bool { return strings.EqualFold(a, q) })) {
 			out = append(out, i)
 		}
 	}

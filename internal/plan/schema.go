@@ -14,6 +14,9 @@ type Column struct {
 	Name      string
 	Type      types.DataType
 	Nullable  bool
+	// alts are further qualifiers that reach the column: a USING join's
+	// key can be named through either side ("r.mrn" or "p.mrn").
+	alts []string
 }
 
 // Schema is the ordered output columns of a node.
@@ -53,7 +56,7 @@ func (s Schema) ArrowSchema() *arrow.Schema { return s.ToStruct().ArrowSchema() 
 func (s Schema) withQualifier(q string) Schema {
 	cols := make([]Column, len(s.Columns))
 	for i, c := range s.Columns {
-		c.Qualifier = q
+		c.Qualifier, c.alts = q, nil
 		cols[i] = c
 	}
 	return Schema{Columns: cols}
