@@ -15,8 +15,9 @@ import (
 // record's. With InferSchema every column starts as "no type yet" and is
 // widened by each sampled row's field as Spark 3.5 does: integer, then
 // long, then decimal(p,0) for integers beyond long, then double, then date
-// (yyyy-MM-dd), then timestamp, then boolean, else string; incompatible
-// types meet at string, and a column with only NULLs is string. Without
+// (yyyy-MM-dd: Spark 3.4+ preferDate, on by default), then timestamp, then
+// boolean, else string; incompatible types meet at string, and a column
+// with only NULLs is string. Without
 // InferSchema every column is a string.
 func Infer(r io.Reader, name string, opts Options) (types.StructType, error) {
 	data, err := io.ReadAll(r)
@@ -179,6 +180,12 @@ func (in *inferrer) field(sofar ctype, f []byte) ctype {
 	case cBool:
 		t = in.tryBool(f)
 	default:
+		return ctype{kind: cString}
+	}
+	// Spark 3.5 widens a mix of dates and timestamps to timestamp only when
+	// timestamps are parsed leniently; with a timestampFormat the dates
+	// would not parse as timestamps, so the column becomes string.
+	if in.o.TimestampFormat != "" && (sofar.kind == cDate && t.kind == cTimestamp || sofar.kind == cTimestamp && t.kind == cDate) {
 		return ctype{kind: cString}
 	}
 	return compatible(sofar, t)
