@@ -44,8 +44,6 @@ type framer struct {
 	valStart int64 // offset of the current top-level value
 	prevEnd  int64 // offset just after the previous one, -1 before the first
 
-	// dropped counts records skipped as malformed (DropMalformed).
-	dropped int
 }
 
 func newFramer(name string, data []byte, multi, drop bool) *framer {
@@ -171,7 +169,6 @@ func (f *framer) Next() (bool, error) {
 func (f *framer) openValue() (bool, error) {
 	if f.multi {
 		if f.drop && !wellFormed(f.data[f.skip:]) {
-			f.dropped++
 			f.done = true
 			return false, nil
 		}
@@ -215,7 +212,6 @@ func (f *framer) openValue() (bool, error) {
 			continue
 		}
 		if f.drop && !wellFormed(line) {
-			f.dropped++
 			continue
 		}
 		f.start(line, int64(start))
