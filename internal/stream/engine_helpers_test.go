@@ -39,7 +39,7 @@ func eventOf(id int64) event { return event{id: id, k: fmt.Sprintf("g%d", id%3),
 
 // writeEvents writes a JSON Lines file holding ids [from, to) into dir,
 // dated seq seconds after a fixed time so files sort in creation order.
-func writeEvents(t *testing.T, dir, name string, seq int, from, to int64) []event {
+func writeEvents(t testing.TB, dir, name string, seq int, from, to int64) []event {
 	t.Helper()
 	var b strings.Builder
 	var out []event
@@ -59,7 +59,7 @@ func writeEvents(t *testing.T, dir, name string, seq int, from, to int64) []even
 	return out
 }
 
-func localStore(t *testing.T, dir string) *storage.Local {
+func localStore(t testing.TB, dir string) *storage.Local {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func localStore(t *testing.T, dir string) *storage.Local {
 	return s
 }
 
-func fileSpec(t *testing.T, dir string, maxFiles int) *FileSourceSpec {
+func fileSpec(t testing.TB, dir string, maxFiles int) *FileSourceSpec {
 	t.Helper()
 	set, err := format.Open(context.Background(), dir, "json", format.NewOptions(nil))
 	if err != nil {
@@ -80,7 +80,7 @@ func fileSpec(t *testing.T, dir string, maxFiles int) *FileSourceSpec {
 	return &FileSourceSpec{Set: set, Schema: eventSchema, MaxFilesPerTrigger: maxFiles}
 }
 
-func openTable(t *testing.T, dir string) *delta.Table {
+func openTable(t testing.TB, dir string) *delta.Table {
 	t.Helper()
 	tbl, err := delta.Open(context.Background(), localStore(t, dir))
 	if err != nil {
