@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -18,14 +20,85 @@ import (
 // are tombstones (kept so the next checkpoint carries them for VACUUM).
 // Within add, stats_parsed and partitionValues_parsed are skipped: the JSON
 // forms carry the same facts.
-var checkpointColumns = []string{"protocol", "metaData", "add", "remove", "txn", "domainMetadata"}
+// V2 checkpoints add checkpointMetadata (ignored) and sidecar rows, which
+// name Parquet files under _delta_log/_sidecars holding the file actions.
+var checkpointColumns = []string{"protocol", "metaData", "add", "remove", "txn", "domainMetadata", "sidecar"}
 
-// readCheckpoint calls fn with every action of a classic checkpoint (all
-// parts, in order).
+// sidecarAction is the sidecar action of a v2 checkpoint.
+type sidecarAction struct {
+	Path        string `json:"path"`
+	SizeInBytes int64  `json:"sizeInBytes"`
+}
+
+// readCheckpoint calls fn with every action of a checkpoint: all parts of
+// a classic one in order, or a v2 checkpoint (JSON or Parquet) followed by
+// the file actions of its sidecars.
 func (t *Table) readCheckpoint(ctx context.Context, parts []string, fn func(Action) error) error {
+	var sidecars []string
+	collect := func(a Action) error {
+		if len(a.Sidecar) > 0 {
+			var sc sidecarAction
+			if err := json.Unmarshal(a.Sidecar, &sc); err != nil || sc.Path == "" {
+				return fmt.Errorf("%w: bad sidecar action %s", ErrCorruptLog, a.Sidecar)
+			}
+			sidecars = append(sidecars, sc.Path)
+			return nil
+		}
+		if len(a.CheckpointMetadata) > 0 {
+			return nil
+		}
+		return fn(a)
+	}
 	for _, p := range parts {
-		if err := t.readCheckpointPart(ctx, p, fn); err != nil {
+		var err error
+		if strings.HasSuffix(p, ".json") {
+			err = t.readJSONCheckpoint(ctx, p, collect)
+		} else {
+			err = t.readCheckpointPart(ctx, p, collect)
+		}
+		if err != nil {
 			return fmt.Errorf("delta: checkpoint %s: %w", p, err)
+		}
+	}
+	for _, sc := range sidecars {
+		key, err := sidecarKey(sc, t.store.URL())
+		if err != nil {
+			return err
+		}
+		if err := t.readCheckpointPart(ctx, key, fn); err != nil {
+			return fmt.Errorf("delta: checkpoint sidecar %s: %w", key, err)
+		}
+	}
+	return nil
+}
+
+// sidecarKey resolves a sidecar action's path: normally a bare file name
+// in _delta_log/_sidecars, possibly an absolute URI inside the table.
+func sidecarKey(p, root string) (string, error) {
+	if strings.Contains(p, "/") || strings.Contains(p, ":") {
+		return decodePath(p, root)
+	}
+	name, err := url.PathUnescape(p)
+	if err != nil {
+		return "", fmt.Errorf("delta: sidecar path %q: %w: %v", p, ErrCorruptLog, err)
+	}
+	return logDir + "_sidecars/" + name, nil
+}
+
+// readJSONCheckpoint reads a UUID-named v2 checkpoint in JSON form: one
+// action a line, like a commit.
+func (t *Table) readJSONCheckpoint(ctx context.Context, p string, fn func(Action) error) error {
+	b, err := t.store.Get(ctx, p)
+	if err != nil {
+		return err
+	}
+	actions, err := ParseActions(p, b)
+	if err != nil {
+		return err
+	}
+	for _, a := range actions {
+		if err := fn(a); err != nil {
+			return err
 		}
 	}
 	return nil

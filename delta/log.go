@@ -30,10 +30,11 @@ type logListing struct {
 	maxVersion  int64                      // newest commit or checkpoint version, -1 if none
 }
 
-// parseLogName classifies a file in _delta_log. Names it does not know
-// (crc files, log compaction, v2 checkpoints, temp files) are ignored:
-// compaction files are optional by spec, and v2 checkpoints only appear in
-// tables whose protocol this reader rejects.
+// parseLogName classifies a file in _delta_log: commits, classic and
+// multi-part checkpoints, and UUID-named (v2) checkpoints in JSON or
+// Parquet. Names it does not know (crc files, log compaction files, temp
+// files) are ignored: compaction files are an optional shortcut by spec
+// and replaying the commits they summarize gives the same state.
 func parseLogName(name string) (kind string, version int64, part, parts int) {
 	if len(name) < 21 || name[20] != '.' {
 		return "", 0, 0, 0
@@ -48,7 +49,14 @@ func parseLogName(name string) (kind string, version int64, part, parts int) {
 		return "commit", v, 0, 0
 	case rest == "checkpoint.parquet":
 		return "checkpoint", v, 1, 1
+	case strings.HasPrefix(rest, "checkpoint.") && strings.HasSuffix(rest, ".json"):
+		if isUUID(strings.TrimSuffix(strings.TrimPrefix(rest, "checkpoint."), ".json")) {
+			return "checkpoint", v, 1, 1
+		}
 	case strings.HasPrefix(rest, "checkpoint.") && strings.HasSuffix(rest, ".parquet"):
+		if isUUID(strings.TrimSuffix(strings.TrimPrefix(rest, "checkpoint."), ".parquet")) {
+			return "checkpoint", v, 1, 1
+		}
 		mid := strings.Split(strings.TrimSuffix(strings.TrimPrefix(rest, "checkpoint."), ".parquet"), ".")
 		if len(mid) == 2 && len(mid[0]) == 10 && len(mid[1]) == 10 {
 			p, err1 := strconv.Atoi(mid[0])
@@ -59,6 +67,27 @@ func parseLogName(name string) (kind string, version int64, part, parts int) {
 		}
 	}
 	return "", 0, 0, 0
+}
+
+// isUUID reports whether s is a UUID in canonical textual form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func listLog(ctx context.Context, store storage.Store) (*logListing, error) {
@@ -95,6 +124,9 @@ func (l *logListing) completeCheckpoint(v int64) []string {
 		byParts[cf.parts] = append(byParts[cf.parts], cf.path)
 	}
 	if ps := byParts[1]; len(ps) > 0 {
+		// Several single-file checkpoints may exist for one version (a
+		// classic one and UUID-named ones from racing writers); any is
+		// complete. Listing is sorted, so the choice is stable.
 		return ps[:1]
 	}
 	for n, ps := range byParts {

@@ -146,6 +146,12 @@ func ParsePartitionValue(v *string, t types.DataType) (scalar.Scalar, error) {
 // partitionScalar parses a serialized partition value into an Arrow scalar
 // of the column's type.
 func partitionScalar(v *string, t types.DataType) (scalar.Scalar, error) {
+	return partitionScalarIn(v, t, time.UTC)
+}
+
+// partitionScalarIn is partitionScalar with the session time zone that
+// zone-less TIMESTAMP values are read in.
+func partitionScalarIn(v *string, t types.DataType, loc *time.Location) (scalar.Scalar, error) {
 	at := types.ToArrow(t)
 	// An empty string is NULL for every type, strings included.
 	if v == nil || *v == "" {
@@ -199,7 +205,11 @@ func partitionScalar(v *string, t types.DataType) (scalar.Scalar, error) {
 		}
 		return scalar.NewDate32Scalar(arrow.Date32FromTime(d)), nil
 	case types.TimestampType, types.TimestampNTZType:
-		tm, err := parsePartitionTimestamp(s)
+		zone := loc
+		if _, ntz := t.(types.TimestampNTZType); ntz {
+			zone = time.UTC
+		}
+		tm, err := parsePartitionTimestamp(s, zone)
 		if err != nil {
 			return bad(err)
 		}
@@ -217,11 +227,16 @@ func partitionScalar(v *string, t types.DataType) (scalar.Scalar, error) {
 // parsePartitionTimestamp accepts the protocol's forms: "yyyy-MM-dd
 // HH:mm:ss[.ffffff]" and ISO-8601 with a zone. The first form is, by the
 // protocol, in the writing system's time zone, which the log does not
-// record; it is read as UTC (what Spark writes when its session zone is
-// UTC, and what every TIMESTAMP_NTZ value means).
-func parsePartitionTimestamp(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999", time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
-		if tm, err := time.Parse(layout, s); err == nil {
+// record. Spark reads it in the reader's session time zone (it formatted
+// it in the writer's), so the caller passes that zone as loc; UTC is the
+// default, what Spark writes when its session zone is UTC and what every
+// TIMESTAMP_NTZ value means.
+func parsePartitionTimestamp(s string, loc *time.Location) (time.Time, error) {
+	if tm, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return tm.UTC(), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+		if tm, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return tm.UTC(), nil
 		}
 	}

@@ -79,8 +79,15 @@ func columnMetadataKey(s types.StructType, keys ...string) string {
 }
 
 // supportedReaderFeatures are the reader features this library honours.
-// timestampNtz needs only the type; vacuumProtocolCheck only concerns VACUUM.
-var supportedReaderFeatures = map[string]bool{"timestampNtz": true, "vacuumProtocolCheck": true}
+// timestampNtz needs only the type; vacuumProtocolCheck only concerns
+// VACUUM; deletionVectors are applied on scan; columnMapping resolves
+// physical names and field ids; v2Checkpoint reads UUID-named checkpoints
+// and sidecars; typeWidening casts narrower file types to the table's
+// (the Parquet reader casts every column to the wanted type).
+var supportedReaderFeatures = map[string]bool{
+	"timestampNtz": true, "vacuumProtocolCheck": true, "deletionVectors": true,
+	"columnMapping": true, "v2Checkpoint": true, "typeWidening": true, "typeWidening-preview": true,
+}
 
 // checkReadSupport fails on any protocol requirement the reader does not
 // implement: returning rows without, say, applying deletion vectors would
@@ -96,8 +103,8 @@ func checkReadSupport(p *Protocol, m *Metadata) error {
 			}
 		}
 	}
-	if mode := m.Configuration["delta.columnMapping.mode"]; mode != "" && mode != "none" && p.MinReaderVersion >= 2 {
-		return fmt.Errorf("%w: columnMapping (mode %q)", ErrUnsupportedFeature, mode)
+	if mode := m.Configuration["delta.columnMapping.mode"]; mode != "" && mode != "none" && mode != "name" && mode != "id" {
+		return fmt.Errorf("%w: columnMapping mode %q", ErrUnsupportedFeature, mode)
 	}
 	return nil
 }

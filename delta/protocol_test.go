@@ -50,9 +50,11 @@ func TestProtocolSupport(t *testing.T) {
 		readErr, writeErr              bool
 	}{
 		{name: "plain v1/v2", protocol: `{"minReaderVersion":1,"minWriterVersion":2}`, config: `{}`},
-		{name: "deletion vectors", protocol: `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"],"writerFeatures":["deletionVectors"]}`, config: `{}`, readErr: true},
+		{name: "deletion vectors", protocol: `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"],"writerFeatures":["deletionVectors"]}`, config: `{}`, writeErr: true},
+		{name: "variant", protocol: `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["variantType"],"writerFeatures":["variantType"]}`, config: `{}`, readErr: true},
 		{name: "reader version 99", protocol: `{"minReaderVersion":99,"minWriterVersion":2}`, config: `{}`, readErr: true},
-		{name: "column mapping", protocol: `{"minReaderVersion":2,"minWriterVersion":5}`, config: `{"delta.columnMapping.mode":"name"}`, readErr: true},
+		{name: "column mapping", protocol: `{"minReaderVersion":2,"minWriterVersion":5}`, config: `{"delta.columnMapping.mode":"name"}`, writeErr: true},
+		{name: "unknown column mapping mode", protocol: `{"minReaderVersion":2,"minWriterVersion":5}`, config: `{"delta.columnMapping.mode":"bogus"}`, readErr: true},
 		{name: "ntz readable and writable", protocol: `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["timestampNtz"],"writerFeatures":["timestampNtz"]}`, config: `{}`},
 		{name: "row tracking", protocol: `{"minReaderVersion":1,"minWriterVersion":7,"writerFeatures":["rowTracking"]}`, config: `{}`, writeErr: true},
 		{name: "check constraint", protocol: `{"minReaderVersion":1,"minWriterVersion":3}`, config: `{"delta.constraints.pos":"id > 0"}`, writeErr: true},

@@ -34,6 +34,11 @@ type ReadOptions struct {
 	// types, and filled with nulls when the file lacks them (a column added
 	// to the table after the file was written).
 	Schema *arrow.Schema
+	// FieldIDs, with Schema, matches each Schema field that carries a
+	// Parquet field id (Arrow field metadata "PARQUET:field_id") to the
+	// file column with that id before trying its name, as Delta's column
+	// mapping "id" mode requires. Top-level fields only.
+	FieldIDs bool
 	// BatchSize is the number of rows per batch (default 64Ki).
 	BatchSize int64
 	// Allocator for the batches (default memory.DefaultAllocator).
@@ -120,7 +125,14 @@ func (r *reader) plan(fr *pqarrow.FileReader, opts ReadOptions) error {
 	case opts.Schema != nil:
 		want = opts.Schema.Fields()
 		for _, f := range want {
-			fileIdx = append(fileIdx, find(f.Name))
+			i := -1
+			if opts.FieldIDs {
+				i = findFieldID(fileSchema, f)
+			}
+			if i < 0 {
+				i = find(f.Name)
+			}
+			fileIdx = append(fileIdx, i)
 		}
 	case opts.Columns != nil:
 		for _, name := range opts.Columns {
@@ -172,6 +184,25 @@ func (r *reader) plan(fr *pqarrow.FileReader, opts ReadOptions) error {
 		}
 	}
 	return nil
+}
+
+// fieldIDKey is the Arrow field metadata key pqarrow uses for Parquet
+// field ids.
+const fieldIDKey = "PARQUET:field_id"
+
+// findFieldID returns the index of the file field whose Parquet field id
+// equals want's, or -1 when want has no id or no file field matches.
+func findFieldID(fileSchema *arrow.Schema, want arrow.Field) int {
+	id, ok := want.Metadata.GetValue(fieldIDKey)
+	if !ok {
+		return -1
+	}
+	for i, f := range fileSchema.Fields() {
+		if v, ok := f.Metadata.GetValue(fieldIDKey); ok && v == id {
+			return i
+		}
+	}
+	return -1
 }
 
 func leafIndices(f pqarrow.SchemaField) []int {

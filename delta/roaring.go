@@ -1,0 +1,209 @@
+package delta
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+)
+
+// errBadBitmap marks a deletion vector whose bytes are not a valid
+// RoaringBitmap serialization.
+var errBadBitmap = errors.New("malformed roaring bitmap")
+
+// dvMagic prefixes every serialized deletion vector bitmap (little endian),
+// so a reader can tell the RoaringBitmapArray format from future ones.
+const dvMagic = 1681511377
+
+// Cookies of the 32-bit RoaringBitmap format (RoaringFormatSpec).
+const (
+	roaringCookieNoRun = 12346
+	roaringCookieRun   = 12347
+)
+
+// rowSet is a set of row indexes within one data file, stored as a dense
+// bitset: a file holds at most a few million rows, so the bitset is small,
+// and membership tests in the scan's inner loop are a shift and a mask.
+type rowSet struct {
+	words []uint64
+	card  int64
+}
+
+func (s *rowSet) add(i uint64) {
+	w := i / 64
+	if w >= uint64(len(s.words)) {
+		if w > 1<<31 {
+			return // rows past 2^37 cannot exist in a Parquet file we can read
+		}
+		n := make([]uint64, w+1, max(w+1, uint64(2*len(s.words))))
+		copy(n, s.words)
+		s.words = n
+	}
+	if s.words[w]&(1<<(i%64)) == 0 {
+		s.card++
+	}
+	s.words[w] |= 1 << (i % 64)
+}
+
+// contains reports whether row i is in the set (false for a nil set).
+func (s *rowSet) contains(i uint64) bool {
+	if s == nil {
+		return false
+	}
+	w := i / 64
+	return w < uint64(len(s.words)) && s.words[w]&(1<<(i%64)) != 0
+}
+
+// cardinality is the number of rows in the set.
+func (s *rowSet) cardinality() int64 {
+	if s == nil {
+		return 0
+	}
+	return s.card
+}
+
+// minus returns the rows of s not in o.
+func (s *rowSet) minus(o *rowSet) *rowSet {
+	out := &rowSet{}
+	if s == nil {
+		return out
+	}
+	out.words = make([]uint64, len(s.words))
+	for i, w := range s.words {
+		if o != nil && i < len(o.words) {
+			w &^= o.words[i]
+		}
+		out.words[i] = w
+		out.card += int64(bits.OnesCount64(w))
+	}
+	return out
+}
+
+// decodeDVBitmap parses the magic number and the 64-bit "portable"
+// RoaringBitmap serialization that follows it: an 8-byte bucket count, then
+// per bucket a 4-byte high key and a standard 32-bit RoaringBitmap of the
+// low 32 bits. All integers are little endian.
+func decodeDVBitmap(b []byte) (*rowSet, error) {
+	if len(b) < 12 {
+		return nil, fmt.Errorf("%w: %d bytes", errBadBitmap, len(b))
+	}
+	if m := binary.LittleEndian.Uint32(b); m != dvMagic {
+		return nil, fmt.Errorf("%w: magic number %d, want %d", errBadBitmap, m, dvMagic)
+	}
+	b = b[4:]
+	n := binary.LittleEndian.Uint64(b)
+	b = b[8:]
+	if n > uint64(len(b)) {
+		return nil, fmt.Errorf("%w: %d buckets in %d bytes", errBadBitmap, n, len(b))
+	}
+	s := &rowSet{}
+	for range n {
+		if len(b) < 4 {
+			return nil, fmt.Errorf("%w: truncated bucket key", errBadBitmap)
+		}
+		high := uint64(binary.LittleEndian.Uint32(b)) << 32
+		used, err := decodeRoaring32(b[4:], func(low uint32) { s.add(high | uint64(low)) })
+		if err != nil {
+			return nil, err
+		}
+		b = b[4+used:]
+	}
+	return s, nil
+}
+
+// decodeRoaring32 parses one 32-bit RoaringBitmap (the portable format of
+// RoaringFormatSpec), calling fn for every value, and returns the number of
+// bytes it consumed.
+func decodeRoaring32(b []byte, fn func(uint32)) (int, error) {
+	bad := func(what string) (int, error) { return 0, fmt.Errorf("%w: %s", errBadBitmap, what) }
+	if len(b) < 4 {
+		return bad("truncated cookie")
+	}
+	pos := 0
+	cookie := binary.LittleEndian.Uint32(b)
+	pos += 4
+	var size int
+	var runBitmap []byte
+	switch {
+	case cookie&0xFFFF == roaringCookieRun:
+		size = int(cookie>>16) + 1
+		nb := (size + 7) / 8
+		if len(b) < pos+nb {
+			return bad("truncated run bitmap")
+		}
+		runBitmap = b[pos : pos+nb]
+		pos += nb
+	case cookie == roaringCookieNoRun:
+		if len(b) < pos+4 {
+			return bad("truncated container count")
+		}
+		size = int(binary.LittleEndian.Uint32(b[pos:]))
+		pos += 4
+	default:
+		return bad(fmt.Sprintf("unknown cookie %d", cookie))
+	}
+	if size > 1<<16 || len(b) < pos+4*size {
+		return bad("truncated container headers")
+	}
+	keys := make([]uint16, size)
+	cards := make([]int, size)
+	for i := range size {
+		keys[i] = binary.LittleEndian.Uint16(b[pos:])
+		cards[i] = int(binary.LittleEndian.Uint16(b[pos+2:])) + 1
+		pos += 4
+	}
+	// The offset header is present without run containers, or with at
+	// least 4 containers; the containers follow back to back either way,
+	// so it is skipped.
+	if runBitmap == nil || size >= 4 {
+		if len(b) < pos+4*size {
+			return bad("truncated offsets")
+		}
+		pos += 4 * size
+	}
+	for i := range size {
+		high := uint32(keys[i]) << 16
+		isRun := runBitmap != nil && runBitmap[i/8]&(1<<(i%8)) != 0
+		switch {
+		case isRun:
+			if len(b) < pos+2 {
+				return bad("truncated run count")
+			}
+			nruns := int(binary.LittleEndian.Uint16(b[pos:]))
+			pos += 2
+			if len(b) < pos+4*nruns {
+				return bad("truncated runs")
+			}
+			for r := range nruns {
+				start := uint32(binary.LittleEndian.Uint16(b[pos+4*r:]))
+				length := uint32(binary.LittleEndian.Uint16(b[pos+4*r+2:]))
+				for v := start; v <= start+length; v++ {
+					fn(high | v)
+				}
+			}
+			pos += 4 * nruns
+		case cards[i] <= 4096:
+			if len(b) < pos+2*cards[i] {
+				return bad("truncated array container")
+			}
+			for k := range cards[i] {
+				fn(high | uint32(binary.LittleEndian.Uint16(b[pos+2*k:])))
+			}
+			pos += 2 * cards[i]
+		default:
+			if len(b) < pos+8192 {
+				return bad("truncated bitset container")
+			}
+			for w := range 1024 {
+				word := binary.LittleEndian.Uint64(b[pos+8*w:])
+				for word != 0 {
+					t := bits.TrailingZeros64(word)
+					fn(high | uint32(w*64+t))
+					word &= word - 1
+				}
+			}
+			pos += 8192
+		}
+	}
+	return pos, nil
+}
