@@ -84,6 +84,9 @@ func (p physicalPlanner) plan(n Node) (exec.Operator, error) {
 	case *SubqueryAlias:
 		return p.plan(n.Input)
 	case *Project:
+		if p.opts.Parallelism > 1 {
+			return p.parallelChain(n)
+		}
 		in, err := p.plan(n.Input)
 		if err != nil {
 			return nil, err
@@ -99,6 +102,9 @@ func (p physicalPlanner) plan(n Node) (exec.Operator, error) {
 		}
 		return exec.NewProject(in, evs, s.ArrowSchema(), names)
 	case *Filter:
+		if p.opts.Parallelism > 1 {
+			return p.parallelChain(n)
+		}
 		in, err := p.plan(n.Input)
 		if err != nil {
 			return nil, err
@@ -141,6 +147,73 @@ func (p physicalPlanner) plan(n Node) (exec.Operator, error) {
 		return exec.NewUnion(ins...)
 	}
 	return nil, fmt.Errorf("%w: cannot execute %T", ErrInvalidPlan, n)
+}
+
+// parallelChain plans a maximal chain of projections and filters as one
+// per-batch stage run by exec.Parallel on opts.Parallelism workers.
+func (p physicalPlanner) parallelChain(top Node) (exec.Operator, error) {
+	var chain []Node // top first
+	n := top
+	for {
+		switch c := n.(type) {
+		case *Project:
+			chain, n = append(chain, c), c.Input
+			continue
+		case *Filter:
+			chain, n = append(chain, c), c.Input
+			continue
+		}
+		break
+	}
+	in, err := p.plan(n)
+	if err != nil {
+		return nil, err
+	}
+	// Compile once; the stage only wires operators around the evaluators.
+	type step struct {
+		evs    []expr.Evaluator
+		schema *arrow.Schema
+		names  []string
+		desc   string
+	}
+	steps := make([]step, len(chain))
+	for i, c := range chain {
+		switch c := c.(type) {
+		case *Project:
+			evs, err := compileAll(c.Exprs)
+			if err != nil {
+				return nil, err
+			}
+			s := c.Schema()
+			names := make([]string, s.Len())
+			for k, col := range s.Columns {
+				names[k] = col.Name
+			}
+			steps[i] = step{evs: evs, schema: s.ArrowSchema(), names: names}
+		case *Filter:
+			ev, err := compile(c.Cond)
+			if err != nil {
+				return nil, err
+			}
+			steps[i] = step{evs: []expr.Evaluator{ev}, desc: exprString(c.Cond)}
+		}
+	}
+	return exec.NewParallel(in, p.opts.Parallelism, func(src exec.Operator) (exec.Operator, error) {
+		op := src
+		for i := len(steps) - 1; i >= 0; i-- {
+			st := steps[i]
+			if st.schema == nil {
+				op = exec.NewFilter(op, st.evs[0], st.desc)
+				continue
+			}
+			pr, err := exec.NewProject(op, st.evs, st.schema, st.names)
+			if err != nil {
+				return nil, err
+			}
+			op = pr
+		}
+		return op, nil
+	})
 }
 
 func (p physicalPlanner) sort(s *Sort, limit int64) (exec.Operator, error) {
