@@ -117,7 +117,15 @@ func (f *framer) Next() (bool, error) {
 				f.open, f.prevEnd = false, end
 				continue
 			}
-			// The top-level value is finished: only whitespace may follow.
+			// The top-level value is finished. In multi-line mode another
+			// may follow: a file of several pretty-printed objects, or a JSON
+			// Lines file read with multiLine=true, yields all its records
+			// (Spark would read only the first value and silently drop the
+			// rest; we never drop data).
+			if k != 0 && f.multi {
+				f.open = false
+				continue
+			}
 			if k != 0 {
 				off := skipSeparators(f.data, f.offset())
 				return false, positionError(f.name, f.data, off, ErrMalformed, "unexpected data after the record")
@@ -168,11 +176,15 @@ func (f *framer) Next() (bool, error) {
 // so record decoding never meets a syntax error halfway through a row.
 func (f *framer) openValue() (bool, error) {
 	if f.multi {
+		if f.started {
+			return true, nil // the next of several top-level values
+		}
 		if f.drop && !wellFormed(f.data[f.skip:]) {
 			f.done = true
 			return false, nil
 		}
 		f.start(f.data[f.skip:], int64(f.skip))
+		f.started = true
 		return true, nil
 	}
 	if f.shared {
