@@ -1,11 +1,15 @@
 // Package exec implements ingot's physical operators over Arrow record
 // batches: scan, project, filter, hash join, hash aggregate, sort (and top-N),
-// limit, union and distinct. Each operator opens into a batch.Reader, so
+// limit, union and distinct, plus Parallel, which runs per-batch stages on
+// several goroutines in input order. Each operator opens into a batch.Reader, so
 // batches stream from the leaves to the root; every operator releases what it
 // holds on every path and stops when its context is cancelled.
 //
 // The reusable HashAggregator is exported so that the streaming engine can run
-// an aggregation incrementally and checkpoint its partial state.
+// an aggregation incrementally and checkpoint its partial state. Grouping,
+// join build sides and distinct share one hash table (group_table.go) over
+// typed key stores (hash_keys.go): keys are hashed a column at a time and
+// compared as native values, never boxed per row.
 //
 // It knows nothing of logical plans, name resolution, SQL text, files or
 // streaming: callers hand it compiled evaluators (expr.Evaluator), aggregate
