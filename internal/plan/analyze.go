@@ -535,17 +535,47 @@ func analyzeUnion(u *Union) (Node, error) {
 	}
 	first := ins[0].Schema()
 	for i, in := range ins[1:] {
-		s := in.Schema()
-		if s.Len() != first.Len() {
+		if s := in.Schema(); s.Len() != first.Len() {
 			return nil, analysisError(ErrInvalidPlan, "NUM_COLUMNS_MISMATCH",
 				"UNION can only be performed on inputs with the same number of columns, but the first input has %d columns and the %s input has %d columns.", first.Len(), ordinalWord(i+2), s.Len())
 		}
-		for c := range s.Columns {
-			if !types.Equal(s.Columns[c].Type, first.Columns[c].Type) {
-				return nil, analysisError(expr.ErrDataTypeMismatch, "INCOMPATIBLE_COLUMN_TYPE",
-					"UNION can only be performed on inputs with compatible column types. The %s column of the %s input is %q type which is not compatible with %q at the same column of the first input.",
-					ordinalWord(c+1), ordinalWord(i+2), s.Columns[c].Type.SQL(), first.Columns[c].Type.SQL())
+	}
+	// Widen each column to the inputs' common type, as Spark's
+	// WidenSetOperationTypes does: the common type is the one coalesce()
+	// over the inputs' columns coerces to.
+	common := make([]types.DataType, first.Len())
+	for c := range first.Columns {
+		args := make([]expr.Expr, len(ins))
+		for k, in := range ins {
+			col := in.Schema().Columns[c]
+			args[k] = &expr.BoundRef{Index: c, Name: col.Name, Type: col.Type, Nullable: true}
+		}
+		t, err := commonType(args)
+		if err != nil {
+			for k := 1; k < len(ins); k++ {
+				if kt := args[k].(*expr.BoundRef).Type; !types.Equal(kt, first.Columns[c].Type) {
+					return nil, analysisError(expr.ErrDataTypeMismatch, "INCOMPATIBLE_COLUMN_TYPE",
+						"UNION can only be performed on inputs with compatible column types. The %s column of the %s input is %q type which is not compatible with %q at the same column of the first input.",
+						ordinalWord(c+1), ordinalWord(k+1), kt.SQL(), first.Columns[c].Type.SQL())
+				}
 			}
+			return nil, err
+		}
+		common[c] = t
+	}
+	for k, in := range ins {
+		cols := in.Schema().Columns
+		var exprs []expr.Expr
+		changed := false
+		for c, col := range cols {
+			var e expr.Expr = columnRef(cols, c)
+			if !types.Equal(col.Type, common[c]) {
+				e, changed = &expr.Alias{Child: &expr.Cast{Child: e, To: common[c]}, Name: col.Name}, true
+			}
+			exprs = append(exprs, e)
+		}
+		if changed {
+			ins[k] = &Project{Input: in, Exprs: exprs}
 		}
 	}
 	var out Node = &Union{Inputs: ins, All: true}
@@ -565,4 +595,14 @@ func ordinalWord(n int) string {
 		return "third"
 	}
 	return fmt.Sprintf("%dth", n)
+}
+
+// commonType is the type Spark's coercion brings all of es to.
+func commonType(es []expr.Expr) (types.DataType, error) {
+	c, err := expr.Coerce(&expr.Call{Name: "coalesce", Args: es})
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := expr.TypeOf(c)
+	return t, err
 }

@@ -182,6 +182,14 @@ func fixtures(t *testing.T, mem memory.Allocator) (map[string]func() Node, func(
 					bin(expr.OpGt, &expr.AggCall{Name: "count", Star: true}, expr.Lit(0))),
 			}}
 		},
+		// SELECT mrn FROM dim_patients UNION ALL SELECT mrn FROM silver: INT and
+		// BIGINT widen to BIGINT.
+		"union_widen": func() Node {
+			return &Union{All: true, Inputs: []Node{
+				&Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("mrn")}},
+				&Project{Input: silverRows, Exprs: []expr.Expr{col("mrn")}},
+			}}
+		},
 		"union_distinct": func() Node {
 			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
 			return &Union{Inputs: []Node{p, p}}
