@@ -28,8 +28,13 @@ const (
 	CrossJoin
 )
 
+var joinTypeNames = [...]string{"Inner", "LeftOuter", "RightOuter", "FullOuter", "LeftSemi", "LeftAnti", "Cross"}
+
 func (t JoinType) String() string {
-	return [...]string{"Inner", "LeftOuter", "RightOuter", "FullOuter", "LeftSemi", "LeftAnti", "Cross"}[t]
+	if t < 0 || int(t) >= len(joinTypeNames) {
+		return fmt.Sprintf("JoinType(%d)", int(t))
+	}
+	return joinTypeNames[t]
 }
 
 // HashJoin joins left (probe side, streamed) to right (build side,
@@ -58,6 +63,9 @@ type HashJoin struct {
 func NewHashJoin(left, right Operator, typ JoinType, leftKeys, rightKeys []expr.Evaluator, residual expr.Evaluator, residualDesc string) (*HashJoin, error) {
 	if len(leftKeys) != len(rightKeys) {
 		return nil, fmt.Errorf("exec: hash join: %d left keys, %d right keys", len(leftKeys), len(rightKeys))
+	}
+	if typ < 0 || int(typ) >= len(joinTypeNames) {
+		return nil, fmt.Errorf("exec: hash join: unknown join type %d", int(typ))
 	}
 	for i := range leftKeys {
 		lt, rt := leftKeys[i].Type(), rightKeys[i].Type()

@@ -268,6 +268,9 @@ func ordinalOrders(os []*expr.SortOrder, in Schema) ([]*expr.SortOrder, error) {
 }
 
 func analyzeJoin(j *Join) (Node, error) {
+	if j.Type < 0 || int(j.Type) >= len(joinTypeNames) {
+		return nil, fmt.Errorf("%w: unknown join type %d", ErrInvalidPlan, int(j.Type))
+	}
 	l, err := analyze(j.Left)
 	if err != nil {
 		return nil, err

@@ -80,8 +80,13 @@ const (
 	LeftAnti
 )
 
+var joinTypeNames = [...]string{"Inner", "LeftOuter", "RightOuter", "FullOuter", "Cross", "LeftSemi", "LeftAnti"}
+
 func (t JoinType) String() string {
-	return [...]string{"Inner", "LeftOuter", "RightOuter", "FullOuter", "Cross", "LeftSemi", "LeftAnti"}[t]
+	if t < 0 || int(t) >= len(joinTypeNames) {
+		return fmt.Sprintf("JoinType(%d)", int(t))
+	}
+	return joinTypeNames[t]
 }
 
 // Join combines Left and Right. Either On is a condition over both sides'
