@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/ingotdata/ingot/internal/plan"
 	"github.com/ingotdata/ingot/storage"
 )
@@ -67,16 +70,23 @@ func TestExactlyOnceFileToDelta(t *testing.T) {
 		t.Errorf("txn version for the query = %d, %v; want 4", v, ok)
 	}
 
-	// A third run finds nothing new and commits nothing.
+	// A third run finds nothing new and commits nothing, but reports one
+	// idle progress as Spark does on a first trigger without data.
 	q3, err := run(t, cfg())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(q3.RecentProgress()); n != 0 {
-		t.Errorf("run without new files ran %d batches", n)
+	ps = q3.RecentProgress()
+	if len(ps) != 1 {
+		t.Fatalf("run without new files has %d progress reports, want 1 idle one", len(ps))
 	}
-	if q3.LastProgress() != nil {
-		t.Errorf("LastProgress without batches = %v, want nil", q3.LastProgress())
+	idle := ps[0]
+	if idle.BatchID != 5 || idle.NumInputRows != 0 || idle.Sink.NumOutputRows != -1 ||
+		string(idle.Sources[0].StartOffset) != `{"logOffset":4}` || string(idle.Sources[0].EndOffset) != `{"logOffset":4}` {
+		t.Errorf("idle progress = %s", idle)
+	}
+	if v := latestVersion(t, tbl); v != 4 {
+		t.Errorf("table version %d after an idle run, want 4", v)
 	}
 }
 
@@ -444,4 +454,30 @@ func TestLeafScanFails(t *testing.T) {
 		// Execution is lazy: the error may surface on the first Next.
 		t.Fatalf("Execute error = %v", err)
 	}
+}
+
+// TestEngineReleasesMemory runs the stateful path with a checked allocator
+// on the query context: every buffer the engine and the operators under it
+// allocate from it is released.
+func TestEngineReleasesMemory(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	ctx := compute.WithAllocator(context.Background(), mem)
+	root := t.TempDir()
+	in := filepath.Join(root, "in")
+	localStore(t, in)
+	for i := range 3 {
+		writeEvents(t, in, fmt.Sprintf("f%d.json", i), i, int64(i*10), int64(i*10+10))
+	}
+	q, err := Start(ctx, Config{Checkpoint: localStore(t, filepath.Join(root, "cp")), Plan: groupPlan(fileSpec(t, in, 1)),
+		Sink: NewDeltaSink(openTable(t, filepath.Join(root, "out")), nil), Trigger: Trigger{Kind: AvailableNow}, OutputMode: Complete})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.AwaitTermination(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(q.RecentProgress()) != 3 {
+		t.Fatalf("%d batches, want 3", len(q.RecentProgress()))
+	}
+	mem.AssertSize(t, 0)
 }

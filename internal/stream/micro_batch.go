@@ -61,7 +61,7 @@ func (q *Query) loop(ctx context.Context) error {
 	committed := make([]json.RawMessage, n) // end offsets of the last batch run
 	batchID := rec.NextBatchID
 	ran := false
-	var lastStart time.Time
+	var lastStart, lastIdle time.Time
 	if rec.Rerun {
 		if batchID > 0 {
 			prev, err := q.cp.Offsets.Get(ctx, batchID-1)
@@ -78,7 +78,7 @@ func (q *Query) loop(ctx context.Context) error {
 		if err := q.runBatch(ctx, t, batchID, committed, rec.Offsets, lastStart); err != nil {
 			return err
 		}
-		lastStart = t.start
+		lastStart, lastIdle = t.start, t.start
 		copy(committed, rec.Offsets.Offsets)
 		batchID++
 		ran = true
@@ -110,6 +110,7 @@ func (q *Query) loop(ctx context.Context) error {
 			return err
 		}
 		if !hasData {
+			q.idleProgress(t, batchID, committed, &lastIdle)
 			if q.cfg.Trigger.Kind != ProcessingTime {
 				return nil
 			}
@@ -131,7 +132,7 @@ func (q *Query) loop(ctx context.Context) error {
 		if err := q.runBatch(ctx, t, batchID, committed, seq, lastStart); err != nil {
 			return err
 		}
-		lastStart = t.start
+		lastStart, lastIdle = t.start, t.start
 		committed = ends
 		batchID++
 		ran = true
@@ -262,6 +263,16 @@ func (q *Query) runBatch(ctx context.Context, t *trigger, batchID int64, start [
 		}
 		return err
 	}
+	if keep := batchID - DefaultMinBatchesToRetain + 1; keep > 0 {
+		// Recovery needs only the last batches' offsets and commits; Spark
+		// keeps minBatchesToRetain of them.
+		if err := q.cp.Offsets.Purge(ctx, keep); err != nil {
+			return err
+		}
+		if err := q.cp.Commits.Purge(ctx, keep); err != nil {
+			return err
+		}
+	}
 	t.durations["commitOffsets"] = time.Since(begin).Milliseconds()
 	now := time.Now()
 	t.durations["triggerExecution"] = now.Sub(t.start).Milliseconds()
@@ -290,4 +301,32 @@ func (q *Query) displayName() string {
 		return q.cfg.Name
 	}
 	return q.ID()
+}
+
+// noDataProgressInterval is how often a query finding no new data reports
+// an idle progress, as Spark's spark.sql.streaming.noDataProgressEventInterval.
+const noDataProgressInterval = 10 * time.Second
+
+// idleProgress records the progress of a trigger that found no new data, as
+// Spark does on the first such trigger and then every
+// noDataProgressInterval: batchId is the next batch's, no rows, offsets
+// unchanged, the sink's row count unknown (-1). A notebook waiting for
+// recentProgress of a query with nothing to do thus still sees a report.
+func (q *Query) idleProgress(t *trigger, batchID int64, committed []json.RawMessage, lastIdle *time.Time) {
+	if !lastIdle.IsZero() && t.start.Sub(*lastIdle) < noDataProgressInterval {
+		return
+	}
+	*lastIdle = t.start
+	now := time.Now()
+	t.durations["triggerExecution"] = now.Sub(t.start).Milliseconds()
+	prog := QueryProgress{
+		ID: q.ID(), RunID: q.runID, Name: q.cfg.Name, Timestamp: t.start.UTC(), BatchID: batchID,
+		BatchDuration: now.Sub(t.start).Milliseconds(), DurationMs: t.durations,
+		StateOperators: []StateOperatorProgress{}, Sink: SinkProgress{Description: q.cfg.Sink.Description(), NumOutputRows: -1},
+	}
+	for i, s := range q.sources {
+		prog.Sources = append(prog.Sources, SourceProgress{Description: s.Description(), StartOffset: committed[i], EndOffset: committed[i], LatestOffset: committed[i]})
+	}
+	prog.SumSources()
+	q.tracker.Record(prog)
 }

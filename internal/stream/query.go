@@ -173,7 +173,9 @@ func (q *Query) run(ctx context.Context) {
 	defer close(q.done)
 	defer q.cancel()
 	err := q.loopSafely(ctx)
-	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+	if ctx.Err() != nil {
+		// Stopped (Stop or the Start context): whatever the interrupted
+		// batch returned is not a failure; a restart re-runs that batch.
 		err = nil
 	}
 	q.mu.Lock()
