@@ -114,7 +114,7 @@ func analyzeProject(p *Project) (Node, error) {
 			return nil, err
 		}
 	}
-	return &Project{Input: in, Exprs: out}, nil
+	return &Project{Input: in, Exprs: out, usingQuals: p.usingQuals}, nil
 }
 
 func analyzeFilter(f *Filter) (Node, error) {

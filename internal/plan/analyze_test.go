@@ -83,7 +83,15 @@ func TestResolutionAndNames(t *testing.T) {
 	// After JOIN ... USING (mrn) the key is reachable through both sides'
 	// qualifiers, and unqualified without ambiguity.
 	using := &Join{Left: &Scan{Source: bronze, Alias: "r"}, Right: &Scan{Source: patients, Alias: "p"}, Type: FullOuter, Using: []string{"mrn"}}
+	analyzedUsing, err := Analyze(using)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range []expr.Expr{qcol("r", "mrn"), qcol("p", "MRN"), col("mrn")} {
+		// Also over an already analyzed join: front ends analyze pieces.
+		if _, err := Analyze(&Project{Input: analyzedUsing, Exprs: []expr.Expr{e}}); err != nil {
+			t.Fatalf("%s over analyzed join: %v", e, err)
+		}
 		a, err := Analyze(&Project{Input: using, Exprs: []expr.Expr{e}})
 		if err != nil {
 			t.Fatalf("%s: %v", e, err)
