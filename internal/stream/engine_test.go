@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/plan"
 	"github.com/ingotdata/ingot/storage"
 )
@@ -343,6 +344,10 @@ func TestProcessingTimeStatusAndStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the first batch", func() bool { return len(q.RecentProgress()) == 1 })
+	if _, err := Start(context.Background(), Config{Checkpoint: localStore(t, filepath.Join(root, "cp")), Plan: scanPlan(fileSpec(t, in, 0)),
+		Sink: NewDeltaSink(tbl, nil)}); !errors.Is(err, ErrConcurrentQuery) {
+		t.Errorf("second start of an active checkpoint: err = %v, want ErrConcurrentQuery", err)
+	}
 	waitFor(t, "waiting status", func() bool { return q.Status().Message == StatusWaitingForData })
 	if st := q.Status(); st.IsDataAvailable || st.IsTriggerActive {
 		t.Errorf("idle status = %s", st)
@@ -480,4 +485,83 @@ func TestEngineReleasesMemory(t *testing.T) {
 		t.Fatalf("%d batches, want 3", len(q.RecentProgress()))
 	}
 	mem.AssertSize(t, 0)
+}
+
+// gateStore blocks List of offsets/ until open is closed: the query is
+// then still initializing.
+type gateStore struct {
+	storage.Store
+	open chan struct{}
+}
+
+func (g *gateStore) List(ctx context.Context, prefix string) ([]storage.FileInfo, error) {
+	if prefix == OffsetsDir {
+		<-g.open
+	}
+	return g.Store.List(ctx, prefix)
+}
+
+// blockingSink holds each batch until released or the context ends.
+type blockingSink struct {
+	Sink
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *blockingSink) AddBatch(ctx context.Context, queryID string, batchID int64, data batch.Reader, mode OutputMode) (int64, error) {
+	s.entered <- struct{}{}
+	select {
+	case <-s.release:
+		return s.Sink.AddBatch(ctx, queryID, batchID, data, mode)
+	case <-ctx.Done():
+		data.Close()
+		return 0, ctx.Err()
+	}
+}
+
+// TestStatusTransitionsAndStopInsideBatch walks a query through its
+// statuses and stops it in the middle of a batch: the batch is not
+// committed, and the next run re-runs it.
+func TestStatusTransitionsAndStopInsideBatch(t *testing.T) {
+	checkNoLeak(t)
+	root := t.TempDir()
+	in, cp := filepath.Join(root, "in"), filepath.Join(root, "cp")
+	localStore(t, in)
+	all := writeEvents(t, in, "a.json", 0, 0, 6)
+	tbl := openTable(t, filepath.Join(root, "out"))
+	gate := &gateStore{Store: localStore(t, cp), open: make(chan struct{})}
+	sink := &blockingSink{Sink: NewDeltaSink(tbl, nil), entered: make(chan struct{}, 1), release: make(chan struct{})}
+	q, err := Start(context.Background(), Config{Checkpoint: gate, Plan: scanPlan(fileSpec(t, in, 0)), Sink: sink, Trigger: Trigger{Kind: ProcessingTime}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := q.Status().String(), "{'message': 'Initializing sources', 'isDataAvailable': False, 'isTriggerActive': False}"; got != want {
+		t.Errorf("status while initializing = %s, want %s", got, want)
+	}
+	if q.LastProgress() != nil || !q.IsActive() {
+		t.Errorf("while initializing: LastProgress %v, IsActive %v", q.LastProgress(), q.IsActive())
+	}
+	close(gate.open)
+	<-sink.entered
+	if got := q.Status(); got != (QueryStatus{Message: StatusProcessing, IsDataAvailable: true, IsTriggerActive: true}) {
+		t.Errorf("status inside a batch = %s", got)
+	}
+	if err := q.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if st := q.Status(); st.Message != StatusStopped || st.IsTriggerActive || q.IsActive() || q.Exception() != nil {
+		t.Errorf("after Stop inside a batch: status %s, active %v, exception %v", st, q.IsActive(), q.Exception())
+	}
+	if _, err := NewCommitLog(gate.Store).Get(context.Background(), 0); !errors.Is(err, ErrBatchNotFound) {
+		t.Fatalf("commits/0 after a stop inside batch 0: %v, want none", err)
+	}
+
+	q2, err := run(t, Config{Checkpoint: localStore(t, cp), Plan: scanPlan(fileSpec(t, in, 0)), Sink: NewDeltaSink(tbl, nil), Trigger: Trigger{Kind: Once}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := batchIDs(q2.RecentProgress()); fmt.Sprint(ids) != "[0]" {
+		t.Errorf("restart ran batches %v, want the interrupted batch 0", ids)
+	}
+	sameRows(t, "table after the re-run", tableRows(t, tbl), eventRows(all))
 }

@@ -164,6 +164,10 @@ func (q *Query) latestOffsets(ctx context.Context, t *trigger, start []json.RawM
 		q.tracker.SetStatus(st)
 		end, err := s.LatestOffset(ctx, start[i])
 		if err != nil {
+			if errors.Is(err, ErrBatchExists) {
+				// The source's own log entry was taken: another run plans too.
+				return nil, false, fmt.Errorf("stream: [CONCURRENT_QUERY] Another instance of this query was just started by a concurrent session (%s: %v): %w", s.Description(), err, ErrConcurrentQuery)
+			}
 			return nil, false, fmt.Errorf("stream: %s: latest offset: %w", s.Description(), err)
 		}
 		ends[i] = end

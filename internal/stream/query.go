@@ -88,10 +88,14 @@ func Start(ctx context.Context, cfg Config) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := activeQueries.add(cp.QueryID); err != nil {
+		return nil, err
+	}
 	q := &Query{cfg: cfg, runID: uuid.NewString(), cp: cp, leaves: ls, tracker: NewProgressTracker(DefaultRecentProgress), done: make(chan struct{}), active: true}
 	for i, l := range ls {
 		src, err := l.Spec.Open(ctx, cp.Store, i)
 		if err != nil {
+			activeQueries.remove(cp.QueryID)
 			return nil, fmt.Errorf("stream: open source %d (%s): %w", i, l.Spec.Description(), err)
 		}
 		q.sources = append(q.sources, src)
@@ -172,6 +176,7 @@ func (q *Query) logf(format string, args ...any) {
 func (q *Query) run(ctx context.Context) {
 	defer close(q.done)
 	defer q.cancel()
+	defer activeQueries.remove(q.ID())
 	err := q.loopSafely(ctx)
 	if ctx.Err() != nil {
 		// Stopped (Stop or the Start context): whatever the interrupted
@@ -200,4 +205,30 @@ func (q *Query) loopSafely(ctx context.Context) (err error) {
 		}
 	}()
 	return q.loop(ctx)
+}
+
+// activeQueries are the query ids running in this process: a second start
+// of the same checkpoint fails at once instead of racing the first one
+// (across processes, put-if-absent of offsets/N catches the race).
+var activeQueries = &queryRegistry{ids: map[string]bool{}}
+
+type queryRegistry struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (r *queryRegistry) add(id string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ids[id] {
+		return fmt.Errorf("stream: [CONCURRENT_QUERY] Cannot start query with id %s as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint that is already active: %w", id, ErrConcurrentQuery)
+	}
+	r.ids[id] = true
+	return nil
+}
+
+func (r *queryRegistry) remove(id string) {
+	r.mu.Lock()
+	delete(r.ids, id)
+	r.mu.Unlock()
 }
