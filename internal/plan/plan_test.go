@@ -190,6 +190,15 @@ func fixtures(t *testing.T, mem memory.Allocator) (map[string]func() Node, func(
 				&Project{Input: silverRows, Exprs: []expr.Expr{col("mrn")}},
 			}}
 		},
+		// Patients with / without a reading (EXISTS / NOT EXISTS).
+		"semi": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftSemi,
+				On: bin(expr.OpEq, qcol("p", "mrn"), qcol("r", "mrn"))}
+		},
+		"anti": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftAnti,
+				On: bin(expr.OpAnd, bin(expr.OpEq, qcol("p", "mrn"), qcol("r", "mrn")), bin(expr.OpGt, qcol("r", "heartrate"), expr.Lit(65)))}
+		},
 		"union_distinct": func() Node {
 			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
 			return &Union{Inputs: []Node{p, p}}

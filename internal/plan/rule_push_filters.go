@@ -20,7 +20,7 @@ func pushFilters(n Node) Node {
 	return transformDown(n, func(n Node) Node {
 		f, ok := n.(*Filter)
 		if !ok {
-			if j, ok := n.(*Join); ok && j.Type == Inner && j.On != nil {
+			if j, ok := n.(*Join); ok && j.On != nil {
 				return pushJoinCondition(j)
 			}
 			return n
@@ -136,16 +136,21 @@ func canPushLeft(t JoinType) bool {
 
 func canPushRight(t JoinType) bool { return t == Inner || t == Cross || t == RightOuter }
 
-// pushJoinCondition moves the one-sided conjuncts of an inner join's
-// condition into filters on that side.
+// pushJoinCondition moves the one-sided conjuncts of a join condition into
+// filters on that side where that cannot change the result: a side's rows
+// failing the conjunct could never match, and the join keeps no unmatched
+// rows of that side (inner and semi joins both sides; the inner side of an
+// outer or anti join).
 func pushJoinCondition(j *Join) Node {
 	nl := j.Left.Schema().Len()
+	pushLeft := j.Type == Inner || j.Type == Cross || j.Type == LeftSemi || j.Type == RightOuter
+	pushRight := j.Type == Inner || j.Type == Cross || j.Type == LeftSemi || j.Type == LeftAnti || j.Type == LeftOuter
 	var left, right, keep []expr.Expr
 	for _, c := range splitAnd(j.On) {
-		switch sides(c, nl) {
-		case sideLeft:
+		switch s := sides(c, nl); {
+		case s == sideLeft && pushLeft:
 			left = append(left, c)
-		case sideRight:
+		case s == sideRight && pushRight:
 			right = append(right, shiftRefs(c, -nl))
 		default:
 			keep = append(keep, c)
