@@ -185,3 +185,78 @@ func sameCells(a, b [][]string) bool {
 	}
 	return true
 }
+
+// TestSQLPlansMatchDataFrame checks that a query written in SQL and the
+// same query built with the DataFrame API optimize to the same plan, so the
+// two front ends share every later layer. (The analyzed plans may differ
+// where SQL says more: SELECT * is a projection of its own.)
+func TestSQLPlansMatchDataFrame(t *testing.T) {
+	ctx := context.Background()
+	s, err := NewSession(ctx, Config{Warehouse: t.TempDir(), Parallelism: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, q := range []string{
+		"CREATE TABLE readings (device_id INT, mrn BIGINT, heartrate DOUBLE) USING DELTA",
+		"CREATE TABLE patients (mrn BIGINT, name STRING) USING DELTA",
+	} {
+		if _, err := s.SQL(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	table := func(name string) *DataFrame {
+		df, err := s.Table(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return df
+	}
+	for _, tc := range []struct {
+		name string
+		sql  string
+		df   func() *DataFrame
+	}{
+		{"filter-project", "SELECT device_id, heartrate FROM readings WHERE heartrate > 70.0D",
+			func() *DataFrame {
+				return table("readings").Filter(Col("heartrate").Gt(Lit(70.0))).Select("device_id", "heartrate")
+			}},
+		{"group-agg", "SELECT mrn, avg(heartrate) AS avg_hr, count(*) AS n FROM readings GROUP BY mrn",
+			func() *DataFrame {
+				return table("readings").GroupBy("mrn").Agg(Avg("heartrate").As("avg_hr"), Count("*").As("n"))
+			}},
+		{"join-using-order-limit", "SELECT * FROM readings JOIN patients USING (mrn) ORDER BY heartrate DESC LIMIT 3",
+			func() *DataFrame {
+				return table("readings").Join(table("patients"), "mrn").OrderBy(Col("heartrate").Desc()).Limit(3)
+			}},
+		{"aliased-join", "SELECT r.device_id, p.name FROM readings r LEFT JOIN patients p ON r.mrn = p.mrn",
+			func() *DataFrame {
+				return table("readings").Alias("r").Join(table("patients").Alias("p"), Col("r.mrn").Eq(Col("p.mrn")), "left").
+					Select("r.device_id", "p.name")
+			}},
+		{"distinct", "SELECT DISTINCT mrn FROM readings",
+			func() *DataFrame { return table("readings").Select("mrn").Distinct() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fromSQL, err := s.SQL(ctx, tc.sql)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := tc.df().Explain()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := fromSQL.Explain()
+			if err != nil {
+				t.Fatal(err)
+			}
+			optimized := func(explain string) string {
+				_, after, _ := strings.Cut(explain, "== Optimized Logical Plan ==")
+				return after
+			}
+			if optimized(got) != optimized(want) {
+				t.Errorf("SQL plan:\n%s\nDataFrame plan:\n%s", got, want)
+			}
+		})
+	}
+}

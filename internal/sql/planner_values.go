@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ingotdata/ingot/internal/expr"
@@ -116,11 +118,7 @@ func (p *planner) valuesColumn(cells []expr.Expr, name string) (arrow.Array, typ
 	if err != nil {
 		return nil, nil, incompatible()
 	}
-	call, ok := co.(*expr.Call)
-	if !ok || len(call.Args) != len(bound) {
-		return nil, nil, fmt.Errorf("sql: plan: inline table column %s: coercion changed the cells", name)
-	}
-	t, _, err := expr.TypeOf(call)
+	t, _, err := expr.TypeOf(co)
 	if err != nil {
 		return nil, nil, incompatible()
 	}
@@ -133,28 +131,157 @@ func (p *planner) valuesColumn(cells []expr.Expr, name string) (arrow.Array, typ
 			}
 		}
 	}
-	parts := make([]arrow.Array, 0, len(call.Args))
-	defer func() {
-		for _, a := range parts {
-			a.Release()
-		}
-	}()
-	for _, c := range call.Args {
-		a, err := evalConstant(p.ctx, c)
-		if err != nil {
-			return nil, nil, err
-		}
-		parts = append(parts, a)
-	}
-	if len(parts) == 1 {
-		parts[0].Retain()
-		return parts[0], t, nil
-	}
-	out, err := array.Concatenate(parts, localMem)
+	out, err := p.buildColumn(bound, cellTypes, t)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sql: plan: inline table column %s: %w", name, err)
 	}
 	return out, t, nil
+}
+
+// buildColumn materializes cells (bound, of types ts) as one array of type
+// t. Literal cells are appended to a typed builder in runs of one source
+// type, and each run is cast to t once; other cells (calls such as
+// abs(-3)) are compiled and evaluated one by one. A 1000-row INSERT ...
+// VALUES thus costs a few casts, not a few thousand compiled expressions.
+func (p *planner) buildColumn(cells []expr.Expr, ts []types.DataType, t types.DataType) (arrow.Array, error) {
+	var chunks []arrow.Array
+	defer func() {
+		for _, c := range chunks {
+			c.Release()
+		}
+	}()
+	var run array.Builder
+	var runType types.DataType
+	flush := func() error {
+		if run == nil {
+			return nil
+		}
+		a := run.NewArray()
+		run.Release()
+		run = nil
+		if !types.Equal(runType, t) {
+			c, err := expr.CastArray(localMem, a, runType, t)
+			a.Release()
+			if err != nil {
+				return err
+			}
+			a = c
+		}
+		chunks = append(chunks, a)
+		return nil
+	}
+	for i, c := range cells {
+		if l, ok := c.(*expr.Literal); ok {
+			if run != nil && !types.Equal(runType, ts[i]) {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+			if run == nil {
+				run, runType = array.NewBuilder(localMem, types.ToArrow(ts[i])), ts[i]
+			}
+			if appendLiteral(run, l) {
+				continue
+			}
+			// A literal the fast path does not know (it appended
+			// nothing) is evaluated below like any other cell.
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		var cell expr.Expr = c
+		if !types.Equal(ts[i], t) {
+			cell = &expr.Cast{Child: c, To: t, Implicit: true}
+		}
+		a, err := evalConstant(p.ctx, cell)
+		if err != nil {
+			return nil, err
+		}
+		chunks = append(chunks, a)
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if len(chunks) == 1 {
+		chunks[0].Retain()
+		return chunks[0], nil
+	}
+	return array.Concatenate(chunks, localMem)
+}
+
+// appendLiteral appends a literal's value to a builder of its type,
+// reporting false (and appending nothing) for values it does not handle.
+func appendLiteral(b array.Builder, l *expr.Literal) bool {
+	if l.Value == nil {
+		b.AppendNull()
+		return true
+	}
+	switch b := b.(type) {
+	case *array.BooleanBuilder:
+		if v, ok := l.Value.(bool); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.Int8Builder:
+		if v, ok := l.Value.(int8); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.Int16Builder:
+		if v, ok := l.Value.(int16); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.Int32Builder:
+		if v, ok := l.Value.(int32); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.Int64Builder:
+		if v, ok := l.Value.(int64); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.Float32Builder:
+		if v, ok := l.Value.(float32); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.Float64Builder:
+		if v, ok := l.Value.(float64); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.StringBuilder:
+		if v, ok := l.Value.(string); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.BinaryBuilder:
+		if v, ok := l.Value.([]byte); ok {
+			b.Append(v)
+			return true
+		}
+	case *array.Date32Builder:
+		if v, ok := l.Value.(int32); ok {
+			b.Append(arrow.Date32(v))
+			return true
+		}
+	case *array.TimestampBuilder:
+		if v, ok := l.Value.(int64); ok {
+			b.Append(arrow.Timestamp(v))
+			return true
+		}
+	case *array.Decimal128Builder:
+		if v, ok := l.Value.(expr.Decimal); ok {
+			var n big.Int
+			if _, ok := n.SetString(v.Unscaled, 10); ok && n.BitLen() < 127 {
+				b.Append(decimal128.FromBigInt(&n))
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func stripAliases(e expr.Expr) expr.Expr {
