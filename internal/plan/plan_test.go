@@ -199,6 +199,10 @@ func fixtures(t *testing.T, mem memory.Allocator) (map[string]func() Node, func(
 			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftAnti,
 				On: bin(expr.OpAnd, bin(expr.OpEq, qcol("p", "mrn"), qcol("r", "mrn")), bin(expr.OpGt, qcol("r", "heartrate"), expr.Lit(65)))}
 		},
+		"filter_union": func() Node {
+			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
+			return &Filter{Input: &Union{Inputs: []Node{p, p}}, Cond: bin(expr.OpNotEq, col("name"), expr.Lit("Nobody"))}
+		},
 		"union_distinct": func() Node {
 			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
 			return &Union{Inputs: []Node{p, p}}

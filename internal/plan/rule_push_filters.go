@@ -42,6 +42,15 @@ func pushFilters(n Node) Node {
 			return pushIntoJoin(f, in)
 		case *Aggregate:
 			return pushIntoAggregate(f, in)
+		case *Distinct:
+			return &Distinct{Input: &Filter{Input: in.Input, Cond: f.Cond}}
+		case *Union:
+			// Columns line up by position, so the condition applies as is.
+			ins := make([]Node, len(in.Inputs))
+			for i, c := range in.Inputs {
+				ins[i] = &Filter{Input: c, Cond: f.Cond}
+			}
+			return &Union{Inputs: ins, All: in.All}
 		case *Scan:
 			conj := splitAnd(f.Cond)
 			if slices.EqualFunc(conj, in.Filters, func(a, b expr.Expr) bool { return fingerprint(a) == fingerprint(b) }) {
