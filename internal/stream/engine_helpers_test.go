@@ -52,11 +52,17 @@ func writeEvents(t testing.TB, dir, name string, seq int, from, to int64) []even
 	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	touch(t, p, seq)
+	return out
+}
+
+// touch dates a file seq seconds after a fixed time.
+func touch(t testing.TB, p string, seq int) {
+	t.Helper()
 	at := time.Unix(1764000000+int64(seq), 0)
 	if err := os.Chtimes(p, at, at); err != nil {
 		t.Fatal(err)
 	}
-	return out
 }
 
 func localStore(t testing.TB, dir string) *storage.Local {

@@ -15,8 +15,18 @@ var ErrUnsupportedOperation = errors.New("stream: unsupported operation on a str
 // class; ingot names them UNSUPPORTED_STREAMING_OPERATION, keeping Spark's
 // wording so the message is still searchable.
 func unsupported(format string, args ...any) error {
-	return fmt.Errorf("stream: [UNSUPPORTED_STREAMING_OPERATION] "+format+": %w", append(args, ErrUnsupportedOperation)...)
+	return &classifiedError{msg: "stream: [UNSUPPORTED_STREAMING_OPERATION] " + fmt.Sprintf(format, args...), kind: ErrUnsupportedOperation}
 }
+
+// classifiedError is a user-facing message that matches a sentinel with
+// errors.Is without repeating the sentinel's text.
+type classifiedError struct {
+	msg  string
+	kind error
+}
+
+func (e *classifiedError) Error() string { return e.msg }
+func (e *classifiedError) Unwrap() error { return e.kind }
 
 // streamingIn reports whether n reads a streaming source: a Leaf (before a
 // batch is planned) or a micro-batch source standing in for one.
