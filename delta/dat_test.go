@@ -58,36 +58,6 @@ func TestDAT(t *testing.T) {
 	}
 }
 
-// TestCorpusOtherSuites walks the golden, kernel-rs and delta-rs suites'
-// parquet-backed scan checks and reports a pass count. Failures are logged,
-// not fatal: those suites exercise features not implemented yet.
-func TestCorpusOtherSuites(t *testing.T) {
-	if testing.Short() {
-		t.Skip("corpus walk skipped in -short mode")
-	}
-	var pass, fail, unsupported int
-	for _, suite := range []string{"golden", "kernel-rs", "delta-rs"} {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, suite, "*", "expected.json"))
-		for _, ej := range files {
-			dir := filepath.Dir(ej)
-			n, err := runScanChecks(t.Context(), dir)
-			switch {
-			case err == nil && n == 0:
-				continue
-			case err == nil:
-				pass++
-			case strings.Contains(err.Error(), "unsupported table feature"):
-				unsupported++
-				t.Logf("%s/%s: %v", suite, filepath.Base(dir), err)
-			default:
-				fail++
-				t.Logf("%s/%s: %v", suite, filepath.Base(dir), err)
-			}
-		}
-	}
-	t.Logf("other suites: %d pass, %d fail, %d rejected as unsupported", pass, fail, unsupported)
-}
-
 // runScanChecks runs a case's parquet-backed scan checks and returns how
 // many it ran.
 func runScanChecks(ctx context.Context, dir string) (n int, _ error) {

@@ -32,12 +32,22 @@ var z85Decode = func() (t [256]int16) {
 	return t
 }()
 
-// decodeZ85 decodes Z85 text: every 5 characters are 4 big-endian bytes.
-// Delta pads the input to a multiple of 4 bytes before encoding, so callers
-// truncate to the real size.
-func decodeZ85(s string) ([]byte, error) {
+// decodeZ85 decodes Z85 text into size bytes: every 5 characters are 4
+// big-endian bytes. When size is not a multiple of 4 the last group holds
+// fewer real bytes. Delta's encoder pads them with zero bytes on the right
+// (left-aligned, the value fits 32 bits); some writers (kernel-rs test
+// tables) instead encode an n-byte tail as n+1 characters right-aligned
+// behind '#' fillers, which reads past 2^32 as a whole group; then only
+// those n+1 characters carry the bytes. size < 0 keeps every byte.
+func decodeZ85(s string, size int) ([]byte, error) {
 	if len(s)%5 != 0 {
 		return nil, fmt.Errorf("z85: length %d is not a multiple of 5", len(s))
+	}
+	if size < 0 {
+		size = len(s) / 5 * 4
+	}
+	if size > len(s)/5*4 {
+		return nil, fmt.Errorf("z85: %d characters cannot hold %d bytes", len(s), size)
 	}
 	out := make([]byte, 0, len(s)/5*4)
 	for i := 0; i < len(s); i += 5 {
@@ -49,12 +59,20 @@ func decodeZ85(s string) ([]byte, error) {
 			}
 			v = v*85 + uint64(d)
 		}
-		if v > 0xFFFFFFFF {
-			return nil, fmt.Errorf("z85: group at %d overflows", i)
+		tail := size - len(out)
+		if tail < 4 && v > 0xFFFFFFFF {
+			var w uint64
+			for j := 5 - (tail + 1); j < 5; j++ {
+				w = w*85 + uint64(z85Decode[s[i+j]])
+			}
+			for k := tail - 1; k >= 0; k-- {
+				out = append(out, byte(w>>(8*k)))
+			}
+			break
 		}
 		out = binary.BigEndian.AppendUint32(out, uint32(v))
 	}
-	return out, nil
+	return out[:size], nil
 }
 
 // storeKey returns the store key of an on-disk deletion vector: for
@@ -69,7 +87,7 @@ func (d *DeletionVector) storeKey(root string) (string, error) {
 			return "", fmt.Errorf("%w: storage type u: %q is shorter than a Z85 UUID", ErrCorruptDeletionVector, p)
 		}
 		prefix, enc := p[:len(p)-20], p[len(p)-20:]
-		raw, err := decodeZ85(enc)
+		raw, err := decodeZ85(enc, 16)
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", ErrCorruptDeletionVector, err)
 		}
@@ -97,14 +115,14 @@ func (d *DeletionVector) load(ctx context.Context, store storage.Store) (*rowSet
 	var data []byte
 	switch d.StorageType {
 	case "i":
-		raw, err := decodeZ85(d.PathOrInlineDv)
+		if d.SizeInBytes < 0 {
+			return nil, fmt.Errorf("%w: inline: sizeInBytes %d", ErrCorruptDeletionVector, d.SizeInBytes)
+		}
+		raw, err := decodeZ85(d.PathOrInlineDv, int(d.SizeInBytes))
 		if err != nil {
 			return nil, fmt.Errorf("%w: inline: %v", ErrCorruptDeletionVector, err)
 		}
-		if int(d.SizeInBytes) > len(raw) || d.SizeInBytes < 0 {
-			return nil, fmt.Errorf("%w: inline: sizeInBytes %d, decoded %d bytes", ErrCorruptDeletionVector, d.SizeInBytes, len(raw))
-		}
-		data = raw[:d.SizeInBytes]
+		data = raw
 	case "u", "p":
 		key, err := d.storeKey(store.URL())
 		if err != nil {

@@ -2,9 +2,12 @@ package delta
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -46,11 +49,58 @@ type commitTime struct {
 	ts      time.Time
 }
 
+// commitTimestamp is when version v was committed: the inCommitTimestamp
+// of its commitInfo when it has one (tables with in-commit timestamps),
+// else the commit file's modification time.
+func (t *Table) commitTimestamp(ctx context.Context, v int64, actions []Action) (time.Time, error) {
+	for _, a := range actions {
+		if ts, ok := inCommitTimestamp(a.CommitInfo); ok {
+			return ts, nil
+		}
+	}
+	fi, err := t.store.Stat(ctx, commitPath(v))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("delta: stat commit %d: %w", v, err)
+	}
+	return fi.ModTime, nil
+}
+
+func inCommitTimestamp(ci map[string]any) (time.Time, bool) {
+	switch n := ci["inCommitTimestamp"].(type) {
+	case float64:
+		return time.UnixMilli(int64(n)).UTC(), true
+	case json.Number:
+		if ms, err := n.Int64(); err == nil {
+			return time.UnixMilli(ms).UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// ictEnablement returns the first version whose commit carries an
+// in-commit timestamp, or -1 when the latest metadata does not enable them.
+func (t *Table) ictEnablement(ctx context.Context) int64 {
+	snap, err := t.Snapshot(ctx)
+	if err != nil {
+		return -1
+	}
+	cfg := snap.metadata.Configuration
+	if !strings.EqualFold(cfg["delta.enableInCommitTimestamps"], "true") {
+		return -1
+	}
+	if v, err := strconv.ParseInt(cfg["delta.inCommitTimestampEnablementVersion"], 10, 64); err == nil {
+		return v
+	}
+	return 0
+}
+
 // commitTimes lists the JSON commits with their timestamps. Like Spark,
 // it uses the commit files' modification times, pushed forward where
 // needed so they never decrease with the version (clock skew between
 // writers must not make time travel pick an older version for a later
-// time). Tables with in-commit timestamps are not special-cased.
+// time). When the table has in-commit timestamps, the commits from their
+// enablement version on use those instead (PROTOCOL.md "In-Commit
+// Timestamps"): reading them costs one GET per such commit.
 func (t *Table) commitTimes(ctx context.Context) ([]commitTime, error) {
 	l, err := listLog(ctx, t.store)
 	if err != nil {
@@ -64,13 +114,26 @@ func (t *Table) commitTimes(ctx context.Context) ([]commitTime, error) {
 		versions = append(versions, v)
 	}
 	sort.Slice(versions, func(i, j int) bool { return versions[i] < versions[j] })
+	ictFrom := t.ictEnablement(ctx)
 	out := make([]commitTime, 0, len(versions))
 	for _, v := range versions {
-		fi, err := t.store.Stat(ctx, l.commits[v])
-		if err != nil {
-			return nil, fmt.Errorf("delta: stat commit %d: %w", v, err)
+		var ts time.Time
+		if ictFrom >= 0 && v >= ictFrom {
+			actions, err := readCommit(ctx, t.store, v)
+			if err != nil {
+				return nil, err
+			}
+			ts, err = t.commitTimestamp(ctx, v, actions)
+			if err != nil {
+				return nil, err
+			}
+		} else {
+			fi, err := t.store.Stat(ctx, l.commits[v])
+			if err != nil {
+				return nil, fmt.Errorf("delta: stat commit %d: %w", v, err)
+			}
+			ts = fi.ModTime
 		}
-		ts := fi.ModTime
 		if n := len(out); n > 0 && !ts.After(out[n-1].ts) {
 			ts = out[n-1].ts.Add(time.Millisecond)
 		}
