@@ -288,6 +288,25 @@ func (s *deltaSource) commitFiles(ctx context.Context, v int64) ([]deltaFile, er
 	return adds, nil
 }
 
+// batchStart is the position a batch ending at end starts from. The first
+// batch (start nil) must not depend on when it runs: a batch re-run after a
+// restart would otherwise take the table's new latest version as its
+// starting snapshot and read nothing. As Delta does, it is derived from
+// end instead: the snapshot of end's version while end is inside the
+// starting snapshot, else the snapshot of the version before end's, which
+// for an append-only history holds exactly the files the first run read
+// up to there.
+func (s *deltaSource) batchStart(ctx context.Context, start json.RawMessage, end DeltaSourceOffset) (DeltaSourceOffset, error) {
+	if start != nil || s.spec.startingVersion != "" {
+		return s.startPosition(ctx, start)
+	}
+	o := DeltaSourceOffset{SourceVersion: DeltaSourceOffsetVersion, ReservoirID: s.reservoirID, ReservoirVersion: end.ReservoirVersion, Index: -1, IsStartingVersion: true}
+	if !end.IsStartingVersion {
+		o.ReservoirVersion--
+	}
+	return o, nil
+}
+
 // endOffset is the offset after reading through f.
 func (s *deltaSource) endOffset(f deltaFile) DeltaSourceOffset {
 	o := DeltaSourceOffset{SourceVersion: DeltaSourceOffsetVersion, ReservoirID: s.reservoirID}
@@ -315,13 +334,13 @@ func (s *deltaSource) LatestOffset(ctx context.Context, start json.RawMessage) (
 }
 
 func (s *deltaSource) GetBatch(ctx context.Context, start, end json.RawMessage) (plan.Source, error) {
-	from, err := s.startPosition(ctx, start)
-	if err != nil {
-		return nil, err
-	}
 	var fs []deltaFile
 	if end != nil && string(end) != string(start) {
 		to, err := ParseDeltaSourceOffset(end, s.reservoirID)
+		if err != nil {
+			return nil, err
+		}
+		from, err := s.batchStart(ctx, start, to)
 		if err != nil {
 			return nil, err
 		}

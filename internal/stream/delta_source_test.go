@@ -247,3 +247,52 @@ func TestGoldAggregationFromDelta(t *testing.T) {
 	}
 	sameRows(t, "gold after a new commit", tableRows(t, gold), want(all))
 }
+
+// TestDeltaSourceFirstBatchReRun fails the first batch of a Delta stream
+// before its sink commit, lets the source table move on, and restarts: the re-run reads the
+// same starting snapshot, later commits follow, every row lands once.
+func TestDeltaSourceFirstBatchReRun(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts map[string]string
+	}{
+		{"batch inside the starting snapshot", map[string]string{"maxFilesPerTrigger": "1"}},
+		{"batch covering the whole snapshot", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			root := t.TempDir()
+			src := openTable(t, filepath.Join(root, "silver"))
+			dst := openTable(t, filepath.Join(root, "copy"))
+			var all []event
+			all = append(all, appendEvents(t, src, delta.ModeAppend, 0, 4)...)
+			all = append(all, appendEvents(t, src, delta.ModeAppend, 4, 9)...)
+			cfg := func() Config {
+				spec, err := NewDeltaSourceSpec(ctx, src, "silver", tc.opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return Config{Checkpoint: localStore(t, filepath.Join(root, "cp")), Plan: projectPlan3(spec), Sink: NewDeltaSink(dst, nil), Trigger: Trigger{Kind: AvailableNow}}
+			}
+			broken := cfg()
+			broken.Sink = &failingSink{Sink: broken.Sink, failBatch: 0, before: true}
+			if _, err := run(t, broken); !errors.Is(err, errInjected) {
+				t.Fatalf("first run: %v, want the injected failure", err)
+			}
+			all = append(all, appendEvents(t, src, delta.ModeAppend, 9, 12)...)
+			q, err := run(t, cfg())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps := q.RecentProgress()
+			var firstRows int64 = 9
+			if tc.opts != nil {
+				firstRows = 4
+			}
+			if ps[0].BatchID != 0 || ps[0].NumInputRows != firstRows || ps[0].Sink.NumOutputRows != firstRows {
+				t.Errorf("restart began with batch %d reading %d rows, writing %d; want batch 0 re-run over the same %d rows", ps[0].BatchID, ps[0].NumInputRows, ps[0].Sink.NumOutputRows, firstRows)
+			}
+			sameRows(t, "copy", tableRows(t, dst), eventRows(all))
+		})
+	}
+}

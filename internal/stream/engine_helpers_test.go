@@ -287,9 +287,14 @@ func (f *faultStore) Put(ctx context.Context, key string, data []byte) error {
 type failingSink struct {
 	Sink
 	failBatch int64
+	before    bool // fail before committing instead
 }
 
 func (s *failingSink) AddBatch(ctx context.Context, queryID string, batchID int64, data batch.Reader, mode OutputMode) (int64, error) {
+	if s.before && batchID == s.failBatch {
+		data.Close()
+		return 0, fmt.Errorf("sink batch %d: %w", batchID, errInjected)
+	}
 	n, err := s.Sink.AddBatch(ctx, queryID, batchID, data, mode)
 	if err == nil && batchID == s.failBatch {
 		return n, fmt.Errorf("sink batch %d: %w", batchID, errInjected)
