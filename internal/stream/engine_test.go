@@ -565,3 +565,46 @@ func TestStatusTransitionsAndStopInsideBatch(t *testing.T) {
 	}
 	sameRows(t, "table after the re-run", tableRows(t, tbl), eventRows(all))
 }
+
+// TestTwoSourcesUnion streams two folders into one table: each source has
+// its own id, log and offsets line, and only the folder with new files
+// contributes to the next batch.
+func TestTwoSourcesUnion(t *testing.T) {
+	root := t.TempDir()
+	a, b, cp := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "cp")
+	localStore(t, a)
+	localStore(t, b)
+	var all []event
+	all = append(all, writeEvents(t, a, "a0.json", 0, 0, 3)...)
+	all = append(all, writeEvents(t, b, "b0.json", 1, 100, 104)...)
+	tbl := openTable(t, filepath.Join(root, "out"))
+	cfg := func() Config {
+		p := &plan.Union{Inputs: []plan.Node{scanPlan(fileSpec(t, a, 0)), scanPlan(fileSpec(t, b, 0))}, All: true}
+		return Config{Checkpoint: localStore(t, cp), Plan: p, Sink: NewDeltaSink(tbl, nil), Trigger: Trigger{Kind: AvailableNow}}
+	}
+	q, err := run(t, cfg())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := q.LastProgress(); p == nil || len(p.Sources) != 2 || p.Sources[0].NumInputRows != 3 || p.Sources[1].NumInputRows != 4 {
+		t.Fatalf("progress = %v, want two sources reading 3 and 4 rows", p)
+	}
+	all = append(all, writeEvents(t, b, "b1.json", 2, 200, 202)...)
+	q2, err := run(t, cfg())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := q2.LastProgress()
+	if p.BatchID != 1 || p.Sources[0].NumInputRows != 0 || p.Sources[1].NumInputRows != 2 ||
+		string(p.Sources[0].StartOffset) != string(p.Sources[0].EndOffset) {
+		t.Errorf("second run progress = %s", p)
+	}
+	seq, err := NewOffsetLog(localStore(t, cp)).Get(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprintf("%s %s", seq.Offsets[0], seq.Offsets[1]); got != `{"logOffset":0} {"logOffset":1}` {
+		t.Errorf("offsets/1 sources = %s", got)
+	}
+	sameRows(t, "union table", tableRows(t, tbl), eventRows(all))
+}
