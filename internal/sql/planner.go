@@ -43,13 +43,15 @@ type planner struct {
 }
 
 // cteScope is one WITH definition visible to a query, chained to the ones
-// defined before it (and to those of enclosing queries). A reference plans
-// the definition afresh in the scope it was defined in, so a CTE sees only
-// earlier CTEs, and two references to it get independent subtrees (the
-// optimizer may narrow each scan differently).
+// defined before it (and to those of enclosing queries), so a CTE sees only
+// earlier CTEs. Each definition is planned once, where it is defined, and
+// every reference shares that subtree: plan nodes are never modified in
+// place (analysis and optimization copy), so sharing is safe, and the
+// tables it reads are resolved once.
 type cteScope struct {
 	parent *cteScope
 	def    *CTE
+	node   plan.Node
 }
 
 func (s *cteScope) lookup(name string) *cteScope {
@@ -69,7 +71,11 @@ func (p *planner) query(q *Query, scope *cteScope) (plan.Node, error) {
 				return nil, invalid("DUPLICATE_CTE_NAMES", "CTE definition can't have duplicate names: '%s'.", c.Name)
 			}
 		}
-		scope = &cteScope{parent: scope, def: c}
+		n, err := p.cteDefinition(c, scope)
+		if err != nil {
+			return nil, err
+		}
+		scope = &cteScope{parent: scope, def: c, node: n}
 	}
 	for _, o := range q.OrderBy {
 		if err := checkExpr("ORDER BY", o); err != nil {
@@ -98,6 +104,32 @@ func (p *planner) query(q *Query, scope *cteScope) (plan.Node, error) {
 			return nil, err
 		}
 		n = &plan.Limit{Input: n, N: limit}
+	}
+	return n, nil
+}
+
+// cteDefinition plans the query of one WITH definition. Like Spark, it
+// analyzes every definition, used or not, so a CTE over a missing table is
+// an error even when nothing reads it. Spark 3.5's default
+// spark.sql.legacy.ctePrecedencePolicy (EXCEPTION) also rejects a
+// definition whose own WITH redefines a name of an enclosing CTE, since
+// Spark 2 and 3 disagree on which one wins.
+func (p *planner) cteDefinition(c *CTE, scope *cteScope) (plan.Node, error) {
+	for _, inner := range c.Query.With {
+		if scope.lookup(inner.Name) != nil {
+			return nil, invalid("AMBIGUOUS_ALIAS_IN_NESTED_CTE",
+				"Name `%s` is ambiguous in nested CTE. Please set spark.sql.legacy.ctePrecedencePolicy to \"CORRECTED\" so that name defined in inner CTE takes precedence.", inner.Name)
+		}
+	}
+	n, err := p.query(c.Query, scope)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Columns) > 0 {
+		return renameColumns(n, c.Columns)
+	}
+	if _, err := plan.Analyze(n); err != nil {
+		return nil, err
 	}
 	return n, nil
 }

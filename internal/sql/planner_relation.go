@@ -38,20 +38,11 @@ func (p *planner) table(t *Table, scope *cteScope) (plan.Node, error) {
 			if t.TimeTravel != nil {
 				return nil, invalid("UNSUPPORTED_FEATURE.TIME_TRAVEL", "Time travel on the relation: `%s`, which is a common table expression, not a Delta table.", c.def.Name)
 			}
-			n, err := p.query(c.def.Query, c.parent)
-			if err != nil {
-				return nil, err
-			}
-			if len(c.def.Columns) > 0 {
-				if n, err = renameColumns(n, c.def.Columns); err != nil {
-					return nil, err
-				}
-			}
 			alias := t.Alias
 			if alias == "" {
 				alias = c.def.Name
 			}
-			return aliased(n, alias, t.Columns)
+			return aliased(c.node, alias, t.Columns)
 		}
 	}
 	if p.r == nil {
