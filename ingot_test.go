@@ -1,0 +1,245 @@
+package ingot_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ingotdata/ingot"
+	"github.com/ingotdata/ingot/internal/catalog"
+	"github.com/ingotdata/ingot/types"
+)
+
+func newSession(t *testing.T) (*ingot.Session, string) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := ingot.NewSession(context.Background(), ingot.Config{Warehouse: filepath.Join(dir, "wh"), Parallelism: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, dir
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// must(t).df(f()) fails the test when f returns an error or a failed
+// DataFrame (Go passes a two-value call only as a function's sole arguments).
+type checker struct{ t *testing.T }
+
+func must(t *testing.T) checker { return checker{t} }
+
+func (c checker) df(df *ingot.DataFrame, err error) *ingot.DataFrame {
+	t := c.t
+	t.Helper()
+	if err == nil {
+		err = df.Err()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return df
+}
+
+func strings2D(t *testing.T, df *ingot.DataFrame) string {
+	t.Helper()
+	rows, err := df.CollectStrings(context.Background(), "NULL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Join(r, ","))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+const patientsCSV = "mrn,name\n23940128,Caitlin Garcia\n18064290,Anthony Perez\n95384990,Tanya Diaz\n"
+
+func TestCSVToDeltaAndBack(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	csvPath := filepath.Join(dir, "patient_info.csv")
+	writeFile(t, csvPath, patientsCSV)
+
+	df := must(t).df(s.Read().Format("csv").Options(map[string]string{"header": "true", "inferSchema": "true"}).Load(ctx, csvPath))
+	if got, want := df.PrintSchema(), "root\n |-- mrn: integer (nullable = true)\n |-- name: string (nullable = true)\n"; got != want {
+		t.Fatalf("schema:\n%s\nwant\n%s", got, want)
+	}
+	if n, err := df.Count(ctx); err != nil || n != 3 {
+		t.Fatalf("count = %d, %v; want 3", n, err)
+	}
+	must(t).df(s.SQL(ctx, "CREATE DATABASE IF NOT EXISTS hc COMMENT 'c' WITH DBPROPERTIES (contains_pii = true)"))
+	if err := df.Write().Mode("overwrite").Format("delta").SaveAsTable(ctx, "hc.dim_patients"); err != nil {
+		t.Fatal(err)
+	}
+	back := must(t).df(s.Read().Format("delta").Table(ctx, "hc.dim_patients"))
+	if got, want := strings2D(t, back.OrderBy("mrn")), "18064290,Anthony Perez\n23940128,Caitlin Garcia\n95384990,Tanya Diaz\n"; got != want {
+		t.Fatalf("rows:\n%s\nwant\n%s", got, want)
+	}
+	// Overwrite replaces, append adds.
+	if err := df.Limit(1).Write().Mode("overwrite").Format("delta").SaveAsTable(ctx, "hc.dim_patients"); err != nil {
+		t.Fatal(err)
+	}
+	if err := df.Write().Mode("append").Format("delta").SaveAsTable(ctx, "hc.dim_patients"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := back.Count(ctx); err != nil || n != 4 {
+		t.Fatalf("after overwrite+append: count = %d, %v; want 4 (a DataFrame over a table reads its latest version)", n, err)
+	}
+	// Time travel pins the first version.
+	v0 := must(t).df(s.Read().Format("delta").Option("versionAsOf", 0).Table(ctx, "hc.dim_patients"))
+	if n, err := v0.Count(ctx); err != nil || n != 3 {
+		t.Fatalf("version 0 count = %d, %v; want 3", n, err)
+	}
+	// Default mode refuses to overwrite an existing table.
+	if err := df.Write().SaveAsTable(ctx, "hc.dim_patients"); err == nil || !strings.Contains(err.Error(), "TABLE_OR_VIEW_ALREADY_EXISTS") {
+		t.Fatalf("errorifexists: err = %v", err)
+	}
+	// SHOW TABLES lists it, with Spark's columns.
+	must(t).df(s.SQL(ctx, "USE hc"))
+	tables := must(t).df(s.SQL(ctx, "SHOW TABLES"))
+	if got := strings.Join(tables.Columns(), ","); got != "namespace,tableName,isTemporary" {
+		t.Fatalf("SHOW TABLES columns = %s", got)
+	}
+	if got, want := strings2D(t, tables), "hc,dim_patients,false\n"; got != want {
+		t.Fatalf("SHOW TABLES = %q, want %q", got, want)
+	}
+}
+
+func TestJoinAggregateLikeTheSeed(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	writeFile(t, filepath.Join(dir, "p.csv"), patientsCSV)
+	writeFile(t, filepath.Join(dir, "r", "1.json"), `[
+ {"device_id": "1", "mrn": "23940128", "time": "1700000000000000", "heartrate": "60.5"},
+ {"device_id": "2", "mrn": "23940128", "time": "1700000001000000", "heartrate": "70.0"},
+ {"device_id": "3", "mrn": "18064290", "time": "1700000002500000", "heartrate": "80.1"},
+ {"device_id": "4", "mrn": "99999999", "time": "1700000003000000", "heartrate": "90"},
+ {"device_id": "x", "mrn": "18064290", "time": "1700000004000000", "heartrate": "bad"}
+]`)
+	patients := must(t).df(s.Read().Option("header", true).Option("inferSchema", true).CSV(ctx, filepath.Join(dir, "p.csv")))
+	readings := must(t).df(s.Read().Option("multiLine", true).JSON(ctx, filepath.Join(dir, "r")))
+	if got, want := readings.PrintSchema(), "root\n |-- device_id: string (nullable = true)\n |-- heartrate: string (nullable = true)\n |-- mrn: string (nullable = true)\n |-- time: string (nullable = true)\n"; got != want {
+		t.Fatalf("inferred JSON schema:\n%s\nwant\n%s", got, want)
+	}
+	silver := readings.Join(patients, "mrn").Select(
+		ingot.Col("device_id").Cast(types.Integer),
+		ingot.Col("mrn").Cast(types.Long),
+		ingot.Col("time").Divide(1e6).Cast(types.Timestamp).Alias("datetime"),
+		ingot.Col("heartrate").Cast(types.Double),
+		ingot.Col("name").Alias("patient_name"),
+	)
+	must(t).df(silver, nil)
+	if got, want := silver.PrintSchema(), "root\n |-- device_id: integer (nullable = true)\n |-- mrn: long (nullable = true)\n |-- datetime: timestamp (nullable = true)\n |-- heartrate: double (nullable = true)\n |-- patient_name: string (nullable = true)\n"; got != want {
+		t.Fatalf("silver schema:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := strings2D(t, silver.OrderBy("datetime")),
+		"1,23940128,2023-11-14 22:13:20,60.5,Caitlin Garcia\n"+
+			"2,23940128,2023-11-14 22:13:21,70.0,Caitlin Garcia\n"+
+			"3,18064290,2023-11-14 22:13:22.5,80.1,Anthony Perez\n"+
+			"NULL,18064290,2023-11-14 22:13:24,NULL,Anthony Perez\n"; got != want {
+		t.Fatalf("silver rows:\n%s\nwant\n%s", got, want)
+	}
+	gold := silver.GroupBy("patient_name").Agg(
+		ingot.Ceiling(ingot.Avg("heartrate")).Alias("avg_heartrate"),
+		ingot.Count("device_id").Alias("count"),
+	).OrderBy(ingot.Desc("avg_heartrate"))
+	must(t).df(gold, nil)
+	if got, want := gold.PrintSchema(), "root\n |-- patient_name: string (nullable = true)\n |-- avg_heartrate: long (nullable = true)\n |-- count: long (nullable = false)\n"; got != want {
+		t.Fatalf("gold schema:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := strings2D(t, gold), "Anthony Perez,81,1\nCaitlin Garcia,66,2\n"; got != want {
+		t.Fatalf("gold rows:\n%s\nwant\n%s", got, want)
+	}
+	show, err := gold.ShowString(ctx, 20, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantShow := "+--------------+-------------+-----+\n" +
+		"|  patient_name|avg_heartrate|count|\n" +
+		"+--------------+-------------+-----+\n" +
+		"| Anthony Perez|           81|    1|\n" +
+		"|Caitlin Garcia|           66|    2|\n" +
+		"+--------------+-------------+-----+\n"
+	if show != wantShow {
+		t.Fatalf("show:\n%s\nwant\n%s", show, wantShow)
+	}
+}
+
+func TestAnalysisErrors(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	writeFile(t, filepath.Join(dir, "p.csv"), patientsCSV)
+	df := must(t).df(s.Read().Option("header", true).CSV(ctx, filepath.Join(dir, "p.csv")))
+	for _, tc := range []struct {
+		name string
+		df   *ingot.DataFrame
+		want string
+	}{
+		{"unknown column", df.Select("nmae"), "UNRESOLVED_COLUMN"},
+		{"bad cast name", df.Select(ingot.Col("mrn").CastTo("text")), "UNSUPPORTED_DATATYPE"},
+		{"bad join type", df.Join(df, "mrn", "sideways"), "UNSUPPORTED_JOIN_TYPE"},
+		{"error sticks", df.Select("nope").Filter(ingot.Col("mrn").Gt(1)), "UNRESOLVED_COLUMN"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.df.Err(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Err() = %v, want %s", err, tc.want)
+			}
+			if _, err := tc.df.Count(ctx); err == nil {
+				t.Fatal("Count succeeded on a failed DataFrame")
+			}
+		})
+	}
+	if _, err := s.Table(ctx, "nodb.t"); !errors.Is(err, catalog.ErrTableNotFound) && !errors.Is(err, catalog.ErrDatabaseNotFound) {
+		t.Fatalf("missing table: %v", err)
+	}
+	if _, err := s.Read().Format("csv").Load(ctx, filepath.Join(dir, "missing.csv")); err == nil || !strings.Contains(err.Error(), "PATH_NOT_FOUND") {
+		t.Fatalf("missing path: %v", err)
+	}
+}
+
+func TestCatalogSurvivesRestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	wh := filepath.Join(dir, "wh")
+	s1, err := ingot.NewSession(ctx, ingot.Config{Warehouse: wh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t).df(s1.SQL(ctx, "CREATE DATABASE d1 COMMENT 'first' WITH DBPROPERTIES (purpose = 'test', n = 3)"))
+	must(t).df(s1.SQL(ctx, "CREATE TABLE d1.t (a INT, b STRING) USING DELTA"))
+	must(t).df(s1.SQL(ctx, "INSERT INTO d1.t VALUES (1, 'x'), (2, NULL)"))
+	s1.Close()
+
+	s2, err := ingot.NewSession(ctx, ingot.Config{Warehouse: wh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got, want := strings2D(t, must(t).df(s2.SQL(ctx, "SELECT a, b FROM d1.t ORDER BY a"))), "1,x\n2,NULL\n"; got != want {
+		t.Fatalf("after restart: %q want %q", got, want)
+	}
+	desc := strings2D(t, must(t).df(s2.SQL(ctx, "DESCRIBE DATABASE EXTENDED d1")))
+	for _, want := range []string{"Namespace Name,d1", "Comment,first", "Properties,((n,3),(purpose,test))"} {
+		if !strings.Contains(desc, want) {
+			t.Fatalf("DESCRIBE DATABASE EXTENDED lacks %q:\n%s", want, desc)
+		}
+	}
+	must(t).df(s2.SQL(ctx, "DROP DATABASE d1 CASCADE"))
+	if _, err := s2.SQL(ctx, "USE d1"); err == nil || !strings.Contains(err.Error(), "SCHEMA_NOT_FOUND") {
+		t.Fatalf("USE dropped db: %v", err)
+	}
+}

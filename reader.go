@@ -1,0 +1,152 @@
+package ingot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ingotdata/ingot/delta"
+	"github.com/ingotdata/ingot/internal/format"
+	"github.com/ingotdata/ingot/internal/plan"
+	"github.com/ingotdata/ingot/internal/source"
+	"github.com/ingotdata/ingot/internal/sql"
+	"github.com/ingotdata/ingot/types"
+)
+
+// DataFrameReader loads batch data, as pyspark's DataFrameReader does:
+// Format("csv").Option("header", "true").Load(ctx, path).
+type DataFrameReader struct {
+	s       *Session
+	format  string
+	options map[string]string
+	schema  *types.StructType
+}
+
+// Read starts a batch read.
+func (s *Session) Read() *DataFrameReader {
+	return &DataFrameReader{s: s, format: "parquet", options: map[string]string{}}
+}
+
+// Format names the input format: "csv", "json", "parquet" or "delta".
+func (r *DataFrameReader) Format(f string) *DataFrameReader { r.format = strings.ToLower(f); return r }
+
+// Option sets a reader option; values are formatted with fmt.Sprint, so
+// Option("header", true) and Option("header", "true") are the same.
+func (r *DataFrameReader) Option(k string, v any) *DataFrameReader {
+	r.options[strings.ToLower(k)] = fmt.Sprint(v)
+	return r
+}
+
+// Options sets several options.
+func (r *DataFrameReader) Options(opts map[string]string) *DataFrameReader {
+	for k, v := range opts {
+		r.Option(k, v)
+	}
+	return r
+}
+
+// Schema sets the schema instead of inferring it.
+func (r *DataFrameReader) Schema(st types.StructType) *DataFrameReader { r.schema = &st; return r }
+
+// Load reads the file or directory at path (for delta, the table's root).
+func (r *DataFrameReader) Load(ctx context.Context, path string) (*DataFrame, error) {
+	if r.format == "delta" {
+		return r.loadDelta(ctx, path)
+	}
+	opts := format.NewOptions(r.options)
+	set, err := format.Open(ctx, path, r.format, opts)
+	if err != nil {
+		return nil, err
+	}
+	var schema types.StructType
+	if r.schema != nil {
+		schema = *r.schema
+	}
+	src, err := source.NewFiles(ctx, set, schema, r.format+" "+path)
+	if err != nil {
+		return nil, err
+	}
+	return r.s.scanFrame(src, ""), nil
+}
+
+// CSV, JSON and Parquet are Format(...).Load(path).
+func (r *DataFrameReader) CSV(ctx context.Context, path string) (*DataFrame, error) {
+	return r.Format("csv").Load(ctx, path)
+}
+func (r *DataFrameReader) JSON(ctx context.Context, path string) (*DataFrame, error) {
+	return r.Format("json").Load(ctx, path)
+}
+func (r *DataFrameReader) Parquet(ctx context.Context, path string) (*DataFrame, error) {
+	return r.Format("parquet").Load(ctx, path)
+}
+
+// Table reads a catalog table (time travel with the versionAsOf option).
+func (r *DataFrameReader) Table(ctx context.Context, name string) (*DataFrame, error) {
+	v, err := r.versionAsOf()
+	if err != nil {
+		return nil, err
+	}
+	return r.s.table(ctx, name, v)
+}
+
+func (r *DataFrameReader) versionAsOf() (int64, error) {
+	s, ok := r.options["versionasof"]
+	if !ok {
+		return -1, nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("ingot: versionAsOf=%q is not a table version", s)
+	}
+	return v, nil
+}
+
+func (r *DataFrameReader) loadDelta(ctx context.Context, path string) (*DataFrame, error) {
+	v, err := r.versionAsOf()
+	if err != nil {
+		return nil, err
+	}
+	t, err := openDelta(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := snapshotAt(ctx, t, v)
+	if err != nil {
+		return nil, fmt.Errorf("ingot: delta table %s: %w", path, err)
+	}
+	return r.s.scanFrame(&source.DeltaSnapshot{Table: t, Snapshot: snap, Pinned: v >= 0, Label: "delta.`" + path + "`"}, ""), nil
+}
+
+func snapshotAt(ctx context.Context, t *delta.Table, version int64) (*delta.Snapshot, error) {
+	if version >= 0 {
+		return t.SnapshotAt(ctx, version)
+	}
+	return t.Snapshot(ctx)
+}
+
+// Table reads a catalog table at its latest version.
+func (s *Session) Table(ctx context.Context, name string) (*DataFrame, error) {
+	return s.table(ctx, name, -1)
+}
+
+func (s *Session) table(ctx context.Context, name string, version int64) (*DataFrame, error) {
+	tn, err := s.parseTableName(name)
+	if err != nil {
+		return nil, err
+	}
+	var tt *sql.TimeTravel
+	if version >= 0 {
+		tt = &sql.TimeTravel{Version: &version}
+	}
+	n, err := s.resolveRelation(ctx, sql.TableName{Database: tn.db, Name: tn.table}, tt)
+	if err != nil {
+		return nil, err
+	}
+	return s.newDataFrame(n), nil
+}
+
+// scanFrame is a DataFrame reading src, qualified by alias when given.
+func (s *Session) scanFrame(src plan.Source, alias string) *DataFrame {
+	return s.newDataFrame(&plan.Scan{Source: src, Alias: alias})
+}

@@ -1,0 +1,140 @@
+package ingot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/ingotdata/ingot/delta"
+	"github.com/ingotdata/ingot/internal/catalog"
+	"github.com/ingotdata/ingot/storage"
+)
+
+// tableName is a parsed, case-folded multi-part table name.
+type tableName struct {
+	db, table string
+}
+
+func (n tableName) String() string { return "`" + n.db + "`.`" + n.table + "`" }
+
+// parseTableName splits "db.table", "table" or "`db`.`ta.ble`" and fills in
+// the current database.
+func (s *Session) parseTableName(name string) (tableName, error) {
+	parts, err := splitIdent(name)
+	if err != nil {
+		return tableName{}, err
+	}
+	switch len(parts) {
+	case 1:
+		return tableName{db: s.CurrentDatabase(), table: strings.ToLower(parts[0])}, nil
+	case 2:
+		return tableName{db: strings.ToLower(parts[0]), table: strings.ToLower(parts[1])}, nil
+	case 3: // spark_catalog.db.table
+		if strings.EqualFold(parts[0], "spark_catalog") {
+			return tableName{db: strings.ToLower(parts[1]), table: strings.ToLower(parts[2])}, nil
+		}
+	}
+	return tableName{}, fmt.Errorf("ingot: [REQUIRES_SINGLE_PART_NAMESPACE] table name %q must be table or database.table", name)
+}
+
+// splitIdent splits a dotted identifier, honouring backquotes.
+func splitIdent(s string) ([]string, error) {
+	var parts []string
+	var cur strings.Builder
+	inQuote := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '`' && inQuote && i+1 < len(s) && s[i+1] == '`':
+			cur.WriteByte('`')
+			i++
+		case c == '`':
+			inQuote = !inQuote
+		case c == '.' && !inQuote:
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	if inQuote {
+		return nil, fmt.Errorf("ingot: [PARSE_SYNTAX_ERROR] unclosed backquote in name %q", s)
+	}
+	parts = append(parts, cur.String())
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "" {
+			return nil, fmt.Errorf("ingot: [PARSE_SYNTAX_ERROR] empty name part in %q", s)
+		}
+	}
+	return parts, nil
+}
+
+// openDelta opens the Delta table at a directory path or file:// URL.
+func openDelta(ctx context.Context, location string) (*delta.Table, error) {
+	dir := location
+	if strings.HasPrefix(location, "file:") {
+		u, err := url.Parse(location)
+		if err != nil {
+			return nil, fmt.Errorf("ingot: table location %q: %w", location, err)
+		}
+		dir = filepath.FromSlash(u.Path)
+	}
+	if !filepath.IsAbs(dir) {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, err
+		}
+		dir = abs
+	}
+	store, err := storage.NewLocal(dir)
+	if err != nil {
+		return nil, err
+	}
+	return delta.Open(ctx, store)
+}
+
+// lookupTable finds a catalog table, with Spark's error when missing.
+func (s *Session) lookupTable(ctx context.Context, name string) (catalog.Table, *delta.Table, error) {
+	tn, err := s.parseTableName(name)
+	if err != nil {
+		return catalog.Table{}, nil, err
+	}
+	ct, err := s.catalog.GetTable(ctx, tn.db, tn.table)
+	if err != nil {
+		return catalog.Table{}, nil, err
+	}
+	t, err := openDelta(ctx, ct.Location)
+	if err != nil {
+		return catalog.Table{}, nil, err
+	}
+	return ct, t, nil
+}
+
+// ensureTable returns the catalog entry for name, registering a managed
+// Delta table at the database's default location when absent. created
+// reports whether this call registered it.
+func (s *Session) ensureTable(ctx context.Context, name string) (ct catalog.Table, created bool, err error) {
+	tn, err := s.parseTableName(name)
+	if err != nil {
+		return catalog.Table{}, false, err
+	}
+	ct, err = s.catalog.GetTable(ctx, tn.db, tn.table)
+	if err == nil {
+		return ct, false, nil
+	}
+	if !errors.Is(err, catalog.ErrTableNotFound) {
+		return catalog.Table{}, false, err
+	}
+	if _, err := s.catalog.GetDatabase(ctx, tn.db); err != nil {
+		return catalog.Table{}, false, err
+	}
+	ct = catalog.Table{Database: tn.db, Name: tn.table, Location: s.catalog.DefaultTableLocation(tn.db, tn.table), Provider: "delta", Managed: true}
+	if err := s.catalog.CreateTable(ctx, ct, true); err != nil {
+		return catalog.Table{}, false, err
+	}
+	ct, err = s.catalog.GetTable(ctx, tn.db, tn.table)
+	return ct, true, err
+}
