@@ -84,9 +84,17 @@ func (p *planner) query(q *Query, scope *cteScope) (plan.Node, error) {
 	}
 	var n plan.Node
 	var err error
-	if s, ok := q.Body.(*Select); ok && len(q.OrderBy) > 0 && aggregating(s) && !s.Distinct {
+	s, isSelect := q.Body.(*Select)
+	switch {
+	case isSelect && len(q.OrderBy) > 0 && aggregating(s) && !s.Distinct:
 		n, err = p.sortedAggregate(s, q.OrderBy, scope)
-	} else {
+	case isSelect && aggregating(s) && ordersAggregate(q.OrderBy):
+		return nil, unsupported("ORDER BY an aggregate over SELECT DISTINCT is not supported yet")
+	case ordersAggregate(q.OrderBy):
+		// Only an aggregation can sort by an aggregate; the sort would
+		// otherwise reach execution with an aggregate call in it.
+		return nil, invalid("MISSING_GROUP_BY", "The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.")
+	default:
 		n, err = p.body(q.Body, scope)
 		if err == nil && len(q.OrderBy) > 0 {
 			n = &plan.Sort{Input: n, Orders: q.OrderBy}
@@ -158,13 +166,17 @@ func (p *planner) selectBlock(s *Select, scope *cteScope) (plan.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	items, err := lateralAliases(s.Items, n)
+	if err != nil {
+		return nil, err
+	}
 	if aggregating(s) {
-		n = &plan.Aggregate{Input: n, GroupBy: s.GroupBy, Aggs: s.Items}
+		n = &plan.Aggregate{Input: n, GroupBy: s.GroupBy, Aggs: items}
 		if s.Having != nil {
 			n = &plan.Filter{Input: n, Cond: s.Having}
 		}
 	} else {
-		n = &plan.Project{Input: n, Exprs: s.Items}
+		n = &plan.Project{Input: n, Exprs: items}
 	}
 	if s.Distinct {
 		n = &plan.Distinct{Input: n}
@@ -208,6 +220,15 @@ func (p *planner) selectInput(s *Select, scope *cteScope) (plan.Node, error) {
 		n = &plan.Filter{Input: n, Cond: s.Where}
 	}
 	return n, nil
+}
+
+func ordersAggregate(os []*expr.SortOrder) bool {
+	for _, o := range os {
+		if expr.ContainsAggregate(o) {
+			return true
+		}
+	}
+	return false
 }
 
 // aggregating reports whether a SELECT is an aggregation: it groups, or

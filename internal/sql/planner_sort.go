@@ -25,12 +25,16 @@ func (p *planner) sortedAggregate(s *Select, orders []*expr.SortOrder, scope *ct
 	if err != nil {
 		return nil, err
 	}
-	base, err := plan.Analyze(&plan.Aggregate{Input: in, GroupBy: s.GroupBy, Aggs: s.Items})
+	items, err := lateralAliases(s.Items, in)
+	if err != nil {
+		return nil, err
+	}
+	base, err := plan.Analyze(&plan.Aggregate{Input: in, GroupBy: s.GroupBy, Aggs: items})
 	if err != nil {
 		return nil, err
 	}
 	out := base.Schema()
-	aggs := append([]expr.Expr(nil), s.Items...)
+	aggs := append([]expr.Expr(nil), items...)
 	keys := make([]*expr.SortOrder, len(orders))
 	hidden := false
 	for i, o := range orders {
