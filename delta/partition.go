@@ -73,7 +73,7 @@ func decodePath(p string, root string) (string, error) {
 			return "", fmt.Errorf("delta: file path %q: %w", p, err)
 		}
 		ru, err := url.Parse(strings.TrimSuffix(root, "/") + "/")
-		if err != nil || u.Scheme != ru.Scheme || !strings.HasPrefix(u.Path, ru.Path) {
+		if err != nil || u.Scheme != ru.Scheme || u.Host != ru.Host || !strings.HasPrefix(u.Path, ru.Path) {
 			return "", fmt.Errorf("delta: file path %q is outside the table %s: %w", p, root, ErrUnsupportedFeature)
 		}
 		return strings.TrimPrefix(u.Path, ru.Path), nil
