@@ -87,7 +87,9 @@ func (p *planner) query(q *Query, scope *cteScope) (plan.Node, error) {
 	s, isSelect := q.Body.(*Select)
 	switch {
 	case isSelect && len(q.OrderBy) > 0 && aggregating(s) && !s.Distinct:
-		n, err = p.sortedAggregate(s, q.OrderBy, scope)
+		if n, err = p.selectInput(s, scope); err == nil {
+			n, err = p.aggregateBlock(s, n, q.OrderBy)
+		}
 	case isSelect && aggregating(s) && ordersAggregate(q.OrderBy):
 		return nil, unsupported("ORDER BY an aggregate over SELECT DISTINCT is not supported yet")
 	case ordersAggregate(q.OrderBy):
@@ -166,16 +168,15 @@ func (p *planner) selectBlock(s *Select, scope *cteScope) (plan.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	items, err := lateralAliases(s.Items, n)
-	if err != nil {
-		return nil, err
-	}
 	if aggregating(s) {
-		n = &plan.Aggregate{Input: n, GroupBy: s.GroupBy, Aggs: items}
-		if s.Having != nil {
-			n = &plan.Filter{Input: n, Cond: s.Having}
+		if n, err = p.aggregateBlock(s, n, nil); err != nil {
+			return nil, err
 		}
 	} else {
+		items, err := lateralAliases(s.Items, n)
+		if err != nil {
+			return nil, err
+		}
 		n = &plan.Project{Input: n, Exprs: items}
 	}
 	if s.Distinct {
