@@ -264,6 +264,12 @@ func (s *deltaSource) commitFiles(ctx context.Context, v int64) ([]deltaFile, er
 			if id := a.MetaData.ID; id != "" && id != s.reservoirID {
 				return nil, fmt.Errorf("stream: [DIFFERENT_DELTA_TABLE_READ_BY_STREAMING_SOURCE] %s: version %d belongs to table id %s, the stream reads %s: %w", s.Description(), v, id, s.reservoirID, ErrDifferentTable)
 			}
+			// Reading later files with the old schema would drop (or
+			// mistype) their new columns silently; Delta stops the stream.
+			if st, err := types.ParseSchema([]byte(a.MetaData.SchemaString)); err == nil && !types.Equal(st, s.spec.schema) {
+				return nil, fmt.Errorf("stream: [DELTA_SCHEMA_CHANGED] Detected schema change in version %d of %s:\nstreaming source schema: %s\n\ndata file schema: %s\n\nPlease try restarting the query. If this issue repeats across query restarts without making progress, you have made an incompatible schema change and need to start your query from scratch using a new checkpoint directory: %w",
+					v, s.Description(), s.spec.schema.SQL(), st.SQL(), ErrDeltaSourceChange)
+			}
 		case a.Add != nil && a.Add.DataChange:
 			adds = append(adds, deltaFile{version: v, index: int64(i), add: *a.Add})
 		case a.Remove != nil && a.Remove.DataChange && removed == "":

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -112,6 +113,26 @@ func TestDeltaSourceStream(t *testing.T) {
 	}
 	if inputRows(q5) != 4 {
 		t.Errorf("append after the skipped commit: read %d rows, want 4", inputRows(q5))
+	}
+
+	// A commit adding a column stops a stream that started before it.
+	spec, err := NewDeltaSourceSpec(ctx, src, "silver", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(append(eventSchema.ArrowSchema().Fields(), arrow.Field{Name: "extra", Type: arrow.BinaryTypes.String, Nullable: true}), nil))
+	defer wide.Release()
+	wide.Field(0).(*array.Int64Builder).Append(300)
+	wide.Field(1).(*array.StringBuilder).Append("a")
+	wide.Field(2).(*array.Int64Builder).Append(1)
+	wide.Field(3).(*array.StringBuilder).Append("x")
+	rec := wide.NewRecordBatch()
+	if _, err := src.Write(ctx, batch.FromSlice(rec.Schema(), rec), delta.WriteOptions{MergeSchema: true}); err != nil {
+		t.Fatal(err)
+	}
+	cfg6 := Config{Checkpoint: localStore(t, cp), Plan: projectPlan3(spec), Sink: NewDeltaSink(dst, nil), Trigger: Trigger{Kind: AvailableNow}}
+	if _, err := run(t, cfg6); !errors.Is(err, ErrDeltaSourceChange) || !strings.Contains(err.Error(), "[DELTA_SCHEMA_CHANGED]") {
+		t.Errorf("after a schema change: err = %v, want DELTA_SCHEMA_CHANGED", err)
 	}
 }
 
