@@ -20,15 +20,19 @@ type Resolver interface {
 // PlanQuery translates a parsed query into an unresolved logical plan of
 // the same shape the DataFrame API builds for the same query: a FROM
 // relation, then Filter (WHERE), Aggregate (GROUP BY or aggregate calls in
-// the SELECT list) with a Filter above it for HAVING, or Project, then
-// Distinct, Sort (ORDER BY) and Limit. plan.Analyze resolves it; the
-// resolution rules that depend on the select list (GROUP BY ordinals and
-// aliases, ORDER BY through aliases or over columns not selected) live in
-// the analyzer so that both front ends share them.
+// the SELECT list; its output list is the select list) with a Filter above
+// it for HAVING, or Project, then Distinct, Sort (ORDER BY) and Limit.
+// plan.Analyze resolves it, applying the rules both front ends share
+// (GROUP BY ordinals and aliases, ORDER BY through aliases and over input
+// columns not selected). What only SQL can say is settled here: CTE
+// scoping, VALUES, set operations, lateral column aliases, GROUP BY ALL,
+// and HAVING or
+// ORDER BY over values the select list does not show (see aggregateBlock).
 //
 // SQL the engine cannot run yet (window functions, subquery expressions,
 // lambdas, GROUPING SETS, OFFSET, INTERSECT/EXCEPT ALL) is rejected with an
-// [UNSUPPORTED_FEATURE] error wrapping ErrUnsupported.
+// [UNSUPPORTED_FEATURE] error wrapping ErrUnsupported, never planned into
+// something that computes a different answer.
 func PlanQuery(ctx context.Context, q *Query, r Resolver) (plan.Node, error) {
 	if q == nil {
 		return nil, fmt.Errorf("sql: plan: nil query")

@@ -33,6 +33,10 @@ func (p *planner) aggregateBlock(s *Select, in plan.Node, orders []*expr.SortOrd
 	if err != nil {
 		return nil, err
 	}
+	groupBy, err := groupByAll(s.GroupBy, items, in)
+	if err != nil {
+		return nil, err
+	}
 	aggs := append([]expr.Expr(nil), items...)
 	hidden := false
 	having := s.Having
@@ -48,7 +52,7 @@ func (p *planner) aggregateBlock(s *Select, in plan.Node, orders []*expr.SortOrd
 	}
 	keys := orders
 	if len(orders) > 0 {
-		base, err := plan.Analyze(&plan.Aggregate{Input: in, GroupBy: s.GroupBy, Aggs: items})
+		base, err := plan.Analyze(&plan.Aggregate{Input: in, GroupBy: groupBy, Aggs: items})
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +69,7 @@ func (p *planner) aggregateBlock(s *Select, in plan.Node, orders []*expr.SortOrd
 			hidden = true
 		}
 	}
-	var n plan.Node = &plan.Aggregate{Input: in, GroupBy: s.GroupBy, Aggs: aggs}
+	var n plan.Node = &plan.Aggregate{Input: in, GroupBy: groupBy, Aggs: aggs}
 	if having != nil {
 		n = &plan.Filter{Input: n, Cond: having}
 	}
@@ -77,7 +81,7 @@ func (p *planner) aggregateBlock(s *Select, in plan.Node, orders []*expr.SortOrd
 	}
 	// The select list is the first columns; bind to them by position
 	// since two of them may share a name.
-	visible, err := plan.Analyze(&plan.Aggregate{Input: in, GroupBy: s.GroupBy, Aggs: items})
+	visible, err := plan.Analyze(&plan.Aggregate{Input: in, GroupBy: groupBy, Aggs: items})
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +96,38 @@ func (p *planner) aggregateBlock(s *Select, in plan.Node, orders []*expr.SortOrd
 		es[i] = &expr.BoundRef{Index: i, Name: c.Name, Type: c.Type, Nullable: c.Nullable}
 	}
 	return &plan.Project{Input: a, Exprs: es}, nil
+}
+
+// groupByAll expands Spark 3.4+'s GROUP BY ALL: group by every select item
+// that does not aggregate (none: a global aggregation). ALL means a column
+// of that name when the input has one.
+func groupByAll(groupBy, items []expr.Expr, in plan.Node) ([]expr.Expr, error) {
+	if len(groupBy) != 1 {
+		return groupBy, nil
+	}
+	c, ok := groupBy[0].(*expr.ColumnRef)
+	if !ok || c.Qualifier != "" || !strings.EqualFold(c.Name, "all") {
+		return groupBy, nil
+	}
+	a, err := plan.Analyze(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, col := range a.Schema().Columns {
+		if strings.EqualFold(col.Name, "all") {
+			return groupBy, nil
+		}
+	}
+	var out []expr.Expr
+	for _, it := range items {
+		if _, star := it.(*expr.Star); star {
+			return nil, unsupported("GROUP BY ALL with * in the select list is not supported yet")
+		}
+		if !expr.ContainsAggregate(it) {
+			out = append(out, stripAliases(it))
+		}
+	}
+	return out, nil
 }
 
 // havingAliases replaces the bare names of a HAVING condition that are
