@@ -26,8 +26,8 @@ type Resolver interface {
 // (GROUP BY ordinals and aliases, ORDER BY through aliases and over input
 // columns not selected). What only SQL can say is settled here: CTE
 // scoping, VALUES, set operations, lateral column aliases, GROUP BY ALL,
-// and HAVING or
-// ORDER BY over values the select list does not show (see aggregateBlock).
+// and HAVING or ORDER BY over values the select list does not show (see
+// aggregateBlock).
 //
 // SQL the engine cannot run yet (window functions, subquery expressions,
 // lambdas, GROUPING SETS, OFFSET, INTERSECT/EXCEPT ALL) is rejected with an
