@@ -122,9 +122,9 @@ func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action
 			}
 		}
 	}
-	// The conversion goes through Go maps and encoding/json: checkpoints are
-	// metadata, one row per live file, and this keeps the action structs the
-	// single definition of the JSON shape for both log formats.
+	// File actions are decoded column by column (checkpoint_columns.go);
+	// the rest goes through Go maps and encoding/json, which keeps the
+	// action structs the single definition of their JSON shape.
 	for {
 		rec, err := r.Next(ctx)
 		if errors.Is(err, io.EOF) {
@@ -142,10 +142,31 @@ func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action
 }
 
 func convertCheckpointBatch(rec arrow.RecordBatch, cols map[string]int, fn func(Action) error) error {
+	// add and remove rows go through the direct column decoder; the few
+	// other actions through the generic JSON path.
+	var adds, removes *fileActionColumns
+	if ci, ok := cols["add"]; ok {
+		adds = newFileActionColumns(rec.Column(ci))
+	}
+	if ci, ok := cols["remove"]; ok {
+		removes = newFileActionColumns(rec.Column(ci))
+	}
 	for i := 0; i < int(rec.NumRows()); i++ {
 		for name, ci := range cols {
 			col := rec.Column(ci)
 			if col.IsNull(i) {
+				continue
+			}
+			switch {
+			case name == "add" && adds != nil:
+				if err := fn(Action{Add: adds.add(i)}); err != nil {
+					return err
+				}
+				continue
+			case name == "remove" && removes != nil:
+				if err := fn(Action{Remove: removes.remove(i)}); err != nil {
+					return err
+				}
 				continue
 			}
 			v := arrowValue(col, i)

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/format/parquetfile"
 	"github.com/ingotdata/ingot/types"
 )
@@ -91,25 +92,33 @@ func (s *Snapshot) WriteCheckpoint(ctx context.Context) error {
 		d := d
 		rows = append(rows, Action{DomainMetadata: &d})
 	}
-	for i := range s.files {
-		rows = append(rows, Action{Add: &s.files[i]})
-	}
+	var removes []*RemoveFile
 	for _, r := range s.removes {
 		if r.DeletionTimestamp != nil && now.Sub(time.UnixMilli(*r.DeletionTimestamp)) > tombstoneRetention {
 			continue
 		}
-		rc := *r
-		rc.DataChange = false
-		rows = append(rows, Action{Remove: &rc})
+		removes = append(removes, r)
 	}
+	sort.Slice(removes, func(i, j int) bool { return removes[i].Path < removes[j].Path })
 	schema := checkpointSchema.ArrowSchema()
 	rec, err := checkpointRecord(schema, rows)
 	if err != nil {
 		return fmt.Errorf("delta: checkpoint %d: %w", s.version, err)
 	}
 	defer rec.Release()
+	recs := []arrow.RecordBatch{rec}
+	defer func() { batch.Release(recs[1:]) }()
+	// File actions are built column by column in batches: a big table's
+	// checkpoint is millions of them.
+	const fileBatch = 64 << 10
+	for i := 0; i < len(s.files); i += fileBatch {
+		recs = append(recs, fileActionRecord(schema, s.files[i:min(i+fileBatch, len(s.files))], nil))
+	}
+	for i := 0; i < len(removes); i += fileBatch {
+		recs = append(recs, fileActionRecord(schema, nil, removes[i:min(i+fileBatch, len(removes))]))
+	}
 	var buf bytes.Buffer
-	if _, err := parquetfile.WriteBatches(ctx, &buf, schema, []arrow.RecordBatch{rec}, parquetfile.WriteOptions{StatsColumns: -1}); err != nil {
+	if _, err := parquetfile.WriteBatches(ctx, &buf, schema, recs, parquetfile.WriteOptions{StatsColumns: -1}); err != nil {
 		return fmt.Errorf("delta: checkpoint %d: %w", s.version, err)
 	}
 	p := fmt.Sprintf("%s%020d.checkpoint.parquet", logDir, s.version)
@@ -117,12 +126,138 @@ func (s *Snapshot) WriteCheckpoint(ctx context.Context) error {
 		return fmt.Errorf("delta: checkpoint %d: %w", s.version, err)
 	}
 	last, _ := json.Marshal(map[string]any{
-		"version": s.version, "size": len(rows), "sizeInBytes": buf.Len(), "numOfAddFiles": len(s.files),
+		"version": s.version, "size": len(rows) + len(s.files) + len(removes), "sizeInBytes": buf.Len(), "numOfAddFiles": len(s.files),
 	})
 	if err := s.table.store.Put(ctx, logDir+"_last_checkpoint", last); err != nil {
 		return fmt.Errorf("delta: checkpoint %d: _last_checkpoint: %w", s.version, err)
 	}
 	return nil
+}
+
+// fileActionRecord builds checkpoint rows for add actions (then remove
+// actions, written with dataChange=false) directly with Arrow builders.
+func fileActionRecord(schema *arrow.Schema, adds []AddFile, removes []*RemoveFile) arrow.RecordBatch {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	idx := func(name string) int { return schema.FieldIndices(name)[0] }
+	addB := b.Field(idx("add")).(*array.StructBuilder)
+	rmB := b.Field(idx("remove")).(*array.StructBuilder)
+	others := []array.Builder{}
+	for i := range schema.NumFields() {
+		if n := schema.Field(i).Name; n != "add" && n != "remove" {
+			others = append(others, b.Field(i))
+		}
+	}
+	for i := range adds {
+		a := &adds[i]
+		for _, o := range others {
+			o.AppendNull()
+		}
+		rmB.AppendNull()
+		addB.Append(true)
+		// add: path, partitionValues, size, modificationTime, dataChange,
+		// tags, deletionVector, baseRowId, defaultRowCommitVersion,
+		// clusteringProvider, stats (checkpointSchema order).
+		addB.FieldBuilder(0).(*array.StringBuilder).Append(a.Path)
+		appendStringMap(addB.FieldBuilder(1).(*array.MapBuilder), a.PartitionValues, true)
+		addB.FieldBuilder(2).(*array.Int64Builder).Append(a.Size)
+		addB.FieldBuilder(3).(*array.Int64Builder).Append(a.ModificationTime)
+		addB.FieldBuilder(4).(*array.BooleanBuilder).Append(a.DataChange)
+		appendPlainMap(addB.FieldBuilder(5).(*array.MapBuilder), a.Tags)
+		appendDV(addB.FieldBuilder(6).(*array.StructBuilder), a.DeletionVector)
+		appendOptInt(addB.FieldBuilder(7).(*array.Int64Builder), a.BaseRowID)
+		appendOptInt(addB.FieldBuilder(8).(*array.Int64Builder), a.DefaultRowCommitVersion)
+		appendOptString(addB.FieldBuilder(9).(*array.StringBuilder), a.ClusteringProvider)
+		appendOptString(addB.FieldBuilder(10).(*array.StringBuilder), a.Stats)
+	}
+	for _, r := range removes {
+		for _, o := range others {
+			o.AppendNull()
+		}
+		addB.AppendNull()
+		rmB.Append(true)
+		// remove: path, deletionTimestamp, dataChange, extendedFileMetadata,
+		// partitionValues, size, tags, deletionVector, baseRowId,
+		// defaultRowCommitVersion.
+		rmB.FieldBuilder(0).(*array.StringBuilder).Append(r.Path)
+		appendOptInt(rmB.FieldBuilder(1).(*array.Int64Builder), r.DeletionTimestamp)
+		rmB.FieldBuilder(2).(*array.BooleanBuilder).Append(false)
+		rmB.FieldBuilder(3).(*array.BooleanBuilder).Append(r.ExtendedFileMetadata)
+		appendStringMap(rmB.FieldBuilder(4).(*array.MapBuilder), r.PartitionValues, false)
+		appendOptInt(rmB.FieldBuilder(5).(*array.Int64Builder), r.Size)
+		appendPlainMap(rmB.FieldBuilder(6).(*array.MapBuilder), r.Tags)
+		appendDV(rmB.FieldBuilder(7).(*array.StructBuilder), r.DeletionVector)
+		appendOptInt(rmB.FieldBuilder(8).(*array.Int64Builder), r.BaseRowID)
+		appendOptInt(rmB.FieldBuilder(9).(*array.Int64Builder), r.DefaultRowCommitVersion)
+	}
+	return b.NewRecordBatch()
+}
+
+func appendStringMap(mb *array.MapBuilder, m map[string]*string, emptyNotNull bool) {
+	if m == nil && !emptyNotNull {
+		mb.AppendNull()
+		return
+	}
+	mb.Append(true)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	kb, ib := mb.KeyBuilder().(*array.StringBuilder), mb.ItemBuilder().(*array.StringBuilder)
+	for _, k := range keys {
+		kb.Append(k)
+		if v := m[k]; v != nil {
+			ib.Append(*v)
+		} else {
+			ib.AppendNull()
+		}
+	}
+}
+
+func appendPlainMap(mb *array.MapBuilder, m map[string]string) {
+	if m == nil {
+		mb.AppendNull()
+		return
+	}
+	pm := make(map[string]*string, len(m))
+	for k, v := range m {
+		pm[k] = &v
+	}
+	appendStringMap(mb, pm, true)
+}
+
+func appendDV(sb *array.StructBuilder, dv *DeletionVector) {
+	if dv == nil {
+		sb.AppendNull()
+		return
+	}
+	sb.Append(true)
+	sb.FieldBuilder(0).(*array.StringBuilder).Append(dv.StorageType)
+	sb.FieldBuilder(1).(*array.StringBuilder).Append(dv.PathOrInlineDv)
+	if dv.Offset != nil {
+		sb.FieldBuilder(2).(*array.Int32Builder).Append(*dv.Offset)
+	} else {
+		sb.FieldBuilder(2).(*array.Int32Builder).AppendNull()
+	}
+	sb.FieldBuilder(3).(*array.Int32Builder).Append(dv.SizeInBytes)
+	sb.FieldBuilder(4).(*array.Int64Builder).Append(dv.Cardinality)
+}
+
+func appendOptInt(b *array.Int64Builder, v *int64) {
+	if v == nil {
+		b.AppendNull()
+		return
+	}
+	b.Append(*v)
+}
+
+func appendOptString(b *array.StringBuilder, s string) {
+	if s == "" {
+		b.AppendNull()
+		return
+	}
+	b.Append(s)
 }
 
 // checkpointRecord builds the checkpoint batch through Arrow's JSON
