@@ -24,7 +24,7 @@ import (
 // which recomputes it from the raw files with encoding/json and encoding/csv
 // only — no ingot engine code.
 
-var ingotBin string
+var ingotBin, crashBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "ingot-e2e-")
@@ -33,11 +33,14 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	ingotBin = filepath.Join(dir, "ingot")
-	build := exec.Command("go", "build", "-o", ingotBin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build ingot: %v\n%s", err, out)
-		os.Exit(1)
+	crashBin = filepath.Join(dir, "ingot-crashpoints")
+	for _, b := range []struct{ out, tags string }{{ingotBin, ""}, {crashBin, "crashpoints"}} {
+		build := exec.Command("go", "build", "-tags", b.tags, "-o", b.out, ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build ingot (tags %q): %v\n%s", b.tags, err, out)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -224,4 +227,59 @@ func TestKillAndRestart(t *testing.T) {
 		t.Fatalf("final resumed run: %v\n%s", err, out)
 	}
 	checkTables(t, data, wh, files*rows)
+}
+
+// TestCrashPoints kills the demo with SIGKILL at chosen points of chosen
+// batches — after the offsets are logged, after the sink committed to
+// Delta, after the commit is logged — of each of the three queries, in a
+// sequence of runs that each resume the previous one, with more files
+// arriving half-way. Every run must die at its point (a point not reached
+// fails the test), and the final run must leave bronze with every reading
+// exactly once and gold equal to the independent computation. The binary
+// is built with -tags crashpoints; see internal/stream/crashpoint_on.go.
+func TestCrashPoints(t *testing.T) {
+	dir := t.TempDir()
+	data, wh := filepath.Join(dir, "data"), filepath.Join(dir, "wh")
+	const bronze, silver, gold = "heartbeat_tracker_bronze", "heartbeat_tracker_silver", "fact_heartbeat_by_patient_gold"
+	run(t, "gen", "--out", data, "--files", "6", "--rows", "100", "--seed", "13")
+	steps := []struct {
+		crash    string // query:point:batch, or "" for a run that must finish
+		resume   bool
+		addFiles bool // generate 2 more files before this run
+	}{
+		{crash: bronze + ":sink:1"},
+		{crash: bronze + ":offsets:2", resume: true},
+		{crash: bronze + ":commit:3", resume: true},
+		{crash: silver + ":offsets:0", resume: true},
+		{crash: silver + ":sink:0", resume: true},
+		{crash: gold + ":sink:0", resume: true},
+		{crash: gold + ":commit:0", resume: true},
+		{crash: silver + ":sink:1", resume: true, addFiles: true},
+		{crash: gold + ":offsets:1", resume: true},
+		{crash: gold + ":sink:1", resume: true},
+		{resume: true},
+	}
+	for i, st := range steps {
+		if st.addFiles {
+			run(t, "gen", "--out", data, "--files", "2", "--rows", "100", "--seed", "13", "--start", "6")
+		}
+		args := []string{"demo", "--data", data, "--warehouse", wh}
+		if st.resume {
+			args = append(args, "--resume")
+		}
+		cmd := exec.Command(crashBin, args...)
+		cmd.Env = append(os.Environ(), "INGOT_CRASHPOINT="+st.crash)
+		out, err := cmd.CombinedOutput()
+		if st.crash == "" {
+			if err != nil {
+				t.Fatalf("step %d: final run failed: %v\n%s", i, err, out)
+			}
+			continue
+		}
+		ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+			t.Fatalf("step %d: want the run killed at %s, got err=%v\n%s", i, st.crash, err, out)
+		}
+	}
+	checkTables(t, data, wh, 800)
 }

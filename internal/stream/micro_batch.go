@@ -129,6 +129,7 @@ func (q *Query) loop(ctx context.Context) error {
 			return err
 		}
 		t.durations["walCommit"] = time.Since(walStart).Milliseconds()
+		crashPoint(q.cfg.Name, "offsets", batchID)
 		if err := q.runBatch(ctx, t, batchID, committed, seq, lastStart); err != nil {
 			return err
 		}
@@ -259,6 +260,7 @@ func (q *Query) runBatch(ctx context.Context, t *trigger, batchID int64, start [
 		return fmt.Errorf("stream: batch %d: %s: %w", batchID, q.cfg.Sink.Description(), err)
 	}
 	t.durations["addBatch"] = time.Since(begin).Milliseconds()
+	crashPoint(q.cfg.Name, "sink", batchID)
 
 	begin = time.Now()
 	if err := q.cp.Commits.Add(ctx, batchID, CommitMetadata{}); err != nil {
@@ -278,6 +280,7 @@ func (q *Query) runBatch(ctx context.Context, t *trigger, batchID int64, start [
 		}
 	}
 	t.durations["commitOffsets"] = time.Since(begin).Milliseconds()
+	crashPoint(q.cfg.Name, "commit", batchID)
 	now := time.Now()
 	t.durations["triggerExecution"] = now.Sub(t.start).Milliseconds()
 
