@@ -20,6 +20,7 @@ import (
 
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/bench/internal/benchdata"
+	"github.com/ingotdata/ingot/bench/internal/paired"
 	"github.com/ingotdata/ingot/delta"
 )
 
@@ -68,65 +69,76 @@ func duckArrow(b *testing.B) *duckdb.Arrow {
 	return ar
 }
 
-func reportRate(b *testing.B, rowsPerOp int64) {
-	b.ReportMetric(float64(rowsPerOp)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+// scratch hands out a fresh output path per operation and removes the
+// previous one, so a long benchmark does not fill the disk; both engines pay
+// the same removal.
+type scratch struct {
+	root, prev string
+	i          int
+}
+
+func (s *scratch) next(tb testing.TB, suffix string) string {
+	if s.prev != "" {
+		if err := os.RemoveAll(s.prev); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	s.i++
+	s.prev = filepath.Join(s.root, strconv.Itoa(s.i)+suffix)
+	return s.prev
 }
 
 // BenchmarkWriteParquet: Arrow batches in memory to snappy Parquet on local
-// disk. ingot writes a Delta table (data files, per-file stats, one commit);
-// DuckDB runs COPY ... TO one Parquet file. MB/s counts the Arrow input.
+// disk. ingot writes a Delta table (data files of FileRows rows, per-file
+// stats, one commit); DuckDB runs COPY ... TO one Parquet file. MB/s counts
+// the Arrow input.
 func BenchmarkWriteParquet(b *testing.B) {
 	ctx := context.Background()
 	n := benchRows(b)
 	recs := benchdata.MakeReadings(nil, n)
 	defer batch.Release(recs)
-	size := benchdata.ArrowBytes(recs)
+	ar := duckArrow(b)
+	ingotOut, duckOut := &scratch{root: b.TempDir()}, &scratch{root: b.TempDir()}
 
-	b.Run("engine=ingot", func(b *testing.B) {
-		root := b.TempDir()
-		b.SetBytes(size)
-		for i := 0; b.Loop(); i++ {
-			dir := filepath.Join(root, strconv.Itoa(i))
-			tbl, err := delta.Open(ctx, mustLocal(b, mkdir(b, dir)))
+	paired.Run(b, paired.Pair{
+		Rows:  int64(n),
+		Bytes: benchdata.ArrowBytes(recs),
+		Ingot: func(b *testing.B) {
+			tbl, err := delta.Open(ctx, mustLocal(b, mkdir(b, ingotOut.next(b, ""))))
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := tbl.Write(ctx, batch.FromSlice(benchdata.ReadingsSchema, retained(recs)...), delta.WriteOptions{Mode: delta.ModeOverwrite}); err != nil {
+			data := batch.FromSlice(benchdata.ReadingsSchema, retained(recs)...)
+			if _, err := tbl.Write(ctx, data, delta.WriteOptions{TargetFileRows: benchdata.FileRows}); err != nil {
 				b.Fatal(err)
 			}
-		}
-		reportRate(b, int64(n))
-	})
-	b.Run("engine=duckdb", func(b *testing.B) {
-		ar := duckArrow(b)
-		root := b.TempDir()
-		b.SetBytes(size)
-		for i := 0; b.Loop(); i++ {
+		},
+		DuckDB: func(b *testing.B) {
 			rr, err := array.NewRecordReader(benchdata.ReadingsSchema, recs)
 			if err != nil {
 				b.Fatal(err)
 			}
+			defer rr.Release()
 			release, err := ar.RegisterView(rr, "readings")
 			if err != nil {
 				b.Fatal(err)
 			}
-			out := filepath.Join(root, strconv.Itoa(i)+".parquet")
-			q := fmt.Sprintf("COPY (SELECT * FROM readings) TO %s (FORMAT parquet, COMPRESSION snappy)", quoteString(out))
+			defer release()
+			q := fmt.Sprintf("COPY (SELECT * FROM readings) TO %s (FORMAT parquet, COMPRESSION snappy)",
+				quoteString(duckOut.next(b, ".parquet")))
 			res, err := ar.QueryContext(ctx, q)
 			if err != nil {
 				b.Fatal(err)
 			}
 			res.Release()
-			release()
-			rr.Release()
-		}
-		reportRate(b, int64(n))
+		},
 	})
 }
 
 // BenchmarkScanParquet: a Delta table's live Parquet files (written once by
-// ingot) decoded into Arrow batches in Go. ingot scans its snapshot; DuckDB
-// runs SELECT * over the same files. MB/s counts the Parquet bytes read.
+// ingot, FileRows rows per file) decoded into Arrow batches in Go. ingot
+// scans its snapshot; DuckDB runs SELECT * over the same files and hands
+// over Arrow batches. MB/s counts the Parquet bytes read.
 func BenchmarkScanParquet(b *testing.B) {
 	ctx := context.Background()
 	n := benchRows(b)
@@ -135,7 +147,8 @@ func BenchmarkScanParquet(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := tbl.Write(ctx, batch.FromSlice(benchdata.ReadingsSchema, benchdata.MakeReadings(nil, n)...), delta.WriteOptions{}); err != nil {
+	data := batch.FromSlice(benchdata.ReadingsSchema, benchdata.MakeReadings(nil, n)...)
+	if _, err := tbl.Write(ctx, data, delta.WriteOptions{TargetFileRows: benchdata.FileRows}); err != nil {
 		b.Fatal(err)
 	}
 	snap, err := tbl.Snapshot(ctx)
@@ -148,43 +161,38 @@ func BenchmarkScanParquet(b *testing.B) {
 		files = append(files, quoteString(filepath.Join(dir, filepath.FromSlash(f.Path))))
 		size += f.Size
 	}
+	ar := duckArrow(b)
+	q := "SELECT * FROM read_parquet([" + strings.Join(files, ", ") + "])"
 
-	b.Run("engine=ingot", func(b *testing.B) {
-		b.SetBytes(size)
-		for b.Loop() {
+	paired.Run(b, paired.Pair{
+		Rows:  int64(n),
+		Bytes: size,
+		Ingot: func(b *testing.B) {
 			r, err := snap.Scan(ctx, delta.ScanOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}
 			if got := drain(b, ctx, r); got != int64(n) {
-				b.Fatalf("scanned %d rows, want %d", got, n)
+				b.Fatalf("ingot scanned %d rows, want %d", got, n)
 			}
-		}
-		reportRate(b, int64(n))
-	})
-	b.Run("engine=duckdb", func(b *testing.B) {
-		ar := duckArrow(b)
-		q := "SELECT * FROM read_parquet([" + strings.Join(files, ", ") + "])"
-		b.SetBytes(size)
-		for b.Loop() {
+		},
+		DuckDB: func(b *testing.B) {
 			rr, err := ar.QueryContext(ctx, q)
 			if err != nil {
 				b.Fatal(err)
 			}
+			defer rr.Release()
 			var got int64
 			for rr.Next() {
 				got += rr.RecordBatch().NumRows()
 			}
-			err = rr.Err()
-			rr.Release()
-			if err != nil {
+			if err := rr.Err(); err != nil {
 				b.Fatal(err)
 			}
 			if got != int64(n) {
-				b.Fatalf("scanned %d rows, want %d", got, n)
+				b.Fatalf("DuckDB scanned %d rows, want %d", got, n)
 			}
-		}
-		reportRate(b, int64(n))
+		},
 	})
 }
 

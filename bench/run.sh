@@ -25,21 +25,27 @@ rc=$(mktemp)
 trap 'rm -f "$out" "$rc"' EXIT
 { go test -tags duckdb_arrow -run '^$' -bench . -count "${COUNT:-3}" "$@" . ./api; echo $? > "$rc"; } 2>&1 | tee "$out"
 [ "$(cat "$rc")" = 0 ] || exit 1
-# Ratio of median ns/op per benchmark: ingot time / DuckDB time (>1: slower).
+# Per benchmark: median ns/op of each engine alone, and the median of the
+# paired sub-benchmark's ingot/duckdb ratio (both engines timed alternately
+# in the same iterations, so machine load hits both alike). >1: ingot slower.
 awk '
-/^Benchmark.*engine=/ {
-	split($1, p, "/engine="); name = p[1]; eng = p[2]; sub(/-[0-9]+$/, "", eng)
-	k = name SUBSEP eng; n[k]++; v[k, n[k]] = $3; names[name] = 1
+/^Benchmark/ {
+	name = $1; sub(/-[0-9]+$/, "", name)
+	split(name, p, "/"); base = p[1]; sub_ = p[2]; names[base] = 1
+	if (sub_ == "engine=ingot" || sub_ == "engine=duckdb") add(base SUBSEP sub_, $3)
+	if (sub_ == "paired") for (i = 4; i < NF; i++) if ($(i + 1) == "ingot/duckdb") add(base SUBSEP "ratio", $i)
 }
+function add(k, x) { n[k]++; v[k, n[k]] = x + 0 }
 function median(k,   i, j, t, m) {
 	m = n[k]
+	if (!m) return -1
 	for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[k, j] < v[k, i]) { t = v[k, i]; v[k, i] = v[k, j]; v[k, j] = t }
-	return v[k, int((m + 1) / 2)]
+	return m % 2 ? v[k, (m + 1) / 2] : (v[k, m / 2] + v[k, m / 2 + 1]) / 2
 }
 END {
-	printf "\n%-28s %14s %14s %8s\n", "benchmark", "ingot ns/op", "duckdb ns/op", "ratio"
-	for (name in names) {
-		a = name SUBSEP "ingot"; b = name SUBSEP "duckdb"
-		if (n[a] && n[b]) printf "%-28s %14d %14d %8.2f\n", name, median(a), median(b), median(a) / median(b)
+	printf "\n%-24s %14s %14s %10s %13s\n", "benchmark", "ingot ns/op", "duckdb ns/op", "alone", "paired ratio"
+	for (b in names) {
+		a = median(b SUBSEP "engine=ingot"); d = median(b SUBSEP "engine=duckdb"); r = median(b SUBSEP "ratio")
+		printf "%-24s %14d %14d %10.2f %13.2f\n", b, a, d, (d > 0 ? a / d : 0), r
 	}
 }' "$out"

@@ -14,6 +14,7 @@ import (
 	"github.com/ingotdata/ingot"
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/bench/internal/benchdata"
+	"github.com/ingotdata/ingot/bench/internal/paired"
 	"github.com/ingotdata/ingot/delta"
 	"github.com/ingotdata/ingot/storage"
 )
@@ -53,10 +54,6 @@ func newSession(tb testing.TB) *ingot.Session {
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-func reportRate(b *testing.B, rowsPerOp int64) {
-	b.ReportMetric(float64(rowsPerOp)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
 // BenchmarkJSONCount: count the readings in the seed-shaped tracker files
 // (multi-line JSON arrays of string values), schema inference included on
 // both sides. MB/s counts the JSON bytes.
@@ -71,11 +68,14 @@ func BenchmarkJSONCount(b *testing.B) {
 		b.Fatal(err)
 	}
 	want := int64(files * rows)
+	s := newSession(b)
+	db := openDuck(b)
+	q := "SELECT count(*) FROM read_json(" + quote(filepath.Join(dir, "*.json")) + ", format='array')"
 
-	b.Run("engine=ingot", func(b *testing.B) {
-		s := newSession(b)
-		b.SetBytes(size)
-		for b.Loop() {
+	paired.Run(b, paired.Pair{
+		Rows:  want,
+		Bytes: size,
+		Ingot: func(b *testing.B) {
 			df, err := s.Read().Format("json").Option("multiLine", "true").Load(ctx, dir)
 			if err != nil {
 				b.Fatal(err)
@@ -85,32 +85,26 @@ func BenchmarkJSONCount(b *testing.B) {
 				b.Fatal(err)
 			}
 			if got != want {
-				b.Fatalf("count = %d, want %d", got, want)
+				b.Fatalf("ingot count = %d, want %d", got, want)
 			}
-		}
-		reportRate(b, want)
-	})
-	b.Run("engine=duckdb", func(b *testing.B) {
-		db := openDuck(b)
-		q := "SELECT count(*) FROM read_json(" + quote(filepath.Join(dir, "*.json")) + ", format='array')"
-		b.SetBytes(size)
-		for b.Loop() {
+		},
+		DuckDB: func(b *testing.B) {
 			var got int64
 			if err := db.QueryRow(q).Scan(&got); err != nil {
 				b.Fatal(err)
 			}
 			if got != want {
-				b.Fatalf("count = %d, want %d", got, want)
+				b.Fatalf("DuckDB count = %d, want %d", got, want)
 			}
-		}
-		reportRate(b, want)
+		},
 	})
 }
 
 // BenchmarkGoldAggregate: the seed's gold query (per patient,
-// ceil(avg(heartrate)) and count(device_id)) over a Delta table of readings.
-// ingot loads the table through the DataFrame API; DuckDB runs GROUP BY over
-// the table's live Parquet files. MB/s counts the Parquet bytes.
+// ceil(avg(heartrate)) and count(device_id)) over a Delta table of readings
+// (FileRows rows per file). ingot loads the table through the DataFrame API;
+// DuckDB runs GROUP BY over the table's live Parquet files. MB/s counts the
+// Parquet bytes.
 func BenchmarkGoldAggregate(b *testing.B) {
 	ctx := context.Background()
 	n := benchRows(b)
@@ -123,7 +117,8 @@ func BenchmarkGoldAggregate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := tbl.Write(ctx, batch.FromSlice(benchdata.ReadingsSchema, benchdata.MakeReadings(nil, n)...), delta.WriteOptions{}); err != nil {
+	data := batch.FromSlice(benchdata.ReadingsSchema, benchdata.MakeReadings(nil, n)...)
+	if _, err := tbl.Write(ctx, data, delta.WriteOptions{TargetFileRows: benchdata.FileRows}); err != nil {
 		b.Fatal(err)
 	}
 	snap, err := tbl.Snapshot(ctx)
@@ -136,11 +131,15 @@ func BenchmarkGoldAggregate(b *testing.B) {
 		files = append(files, quote(filepath.Join(dir, filepath.FromSlash(f.Path))))
 		size += f.Size
 	}
+	s := newSession(b)
+	db := openDuck(b)
+	q := "SELECT patient_name, ceil(avg(heartrate)) AS avg_heartrate, count(device_id) AS count FROM read_parquet([" +
+		strings.Join(files, ", ") + "]) GROUP BY patient_name"
 
-	b.Run("engine=ingot", func(b *testing.B) {
-		s := newSession(b)
-		b.SetBytes(size)
-		for b.Loop() {
+	paired.Run(b, paired.Pair{
+		Rows:  int64(n),
+		Bytes: size,
+		Ingot: func(b *testing.B) {
 			df, err := s.Read().Format("delta").Load(ctx, dir)
 			if err != nil {
 				b.Fatal(err)
@@ -152,34 +151,25 @@ func BenchmarkGoldAggregate(b *testing.B) {
 				b.Fatal(err)
 			}
 			if len(rows) != benchdata.Patients {
-				b.Fatalf("%d groups, want %d", len(rows), benchdata.Patients)
+				b.Fatalf("ingot: %d groups, want %d", len(rows), benchdata.Patients)
 			}
-		}
-		reportRate(b, int64(n))
-	})
-	b.Run("engine=duckdb", func(b *testing.B) {
-		db := openDuck(b)
-		q := "SELECT patient_name, ceil(avg(heartrate)) AS avg_heartrate, count(device_id) AS count FROM read_parquet([" +
-			strings.Join(files, ", ") + "]) GROUP BY patient_name"
-		b.SetBytes(size)
-		for b.Loop() {
+		},
+		DuckDB: func(b *testing.B) {
 			rs, err := db.Query(q)
 			if err != nil {
 				b.Fatal(err)
 			}
+			defer rs.Close()
 			groups := 0
 			for rs.Next() {
 				groups++
 			}
-			err = rs.Err()
-			rs.Close()
-			if err != nil {
+			if err := rs.Err(); err != nil {
 				b.Fatal(err)
 			}
 			if groups != benchdata.Patients {
-				b.Fatalf("%d groups, want %d", groups, benchdata.Patients)
+				b.Fatalf("DuckDB: %d groups, want %d", groups, benchdata.Patients)
 			}
-		}
-		reportRate(b, int64(n))
+		},
 	})
 }

@@ -111,3 +111,8 @@ func WriteTrackerJSON(dir string, files, rows int) (int64, error) {
 	}
 	return total, nil
 }
+
+// FileRows is the data file size of the benchmark Delta tables: several
+// files per table, so that an engine that reads files (or row groups) in
+// parallel can, as it could on a table a streaming query built up.
+const FileRows = 1 << 18
