@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -453,4 +454,19 @@ func (df *DataFrame) CollectStrings(ctx context.Context, null string) ([][]strin
 	defer batch.Release(bs)
 	rows, _, err := stringCells(ctx, df.Schema(), bs, -1, null)
 	return rows, err
+}
+
+// Show prints up to n rows (default 20) to standard output, as Spark's
+// show() does, with values longer than 20 characters truncated.
+func (df *DataFrame) Show(ctx context.Context, n ...int) error {
+	rows := 20
+	if len(n) > 0 {
+		rows = n[0]
+	}
+	s, err := df.ShowString(ctx, rows, true)
+	if err != nil {
+		return err
+	}
+	_, err = os.Stdout.WriteString(s)
+	return err
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/delta"
 	"github.com/ingotdata/ingot/internal/format"
 	"github.com/ingotdata/ingot/internal/plan"
@@ -195,7 +196,35 @@ func (w *DataStreamWriter) ToTable(ctx context.Context, name string) (*Streaming
 	if err != nil {
 		return nil, err
 	}
+	if err := w.createIfAbsent(ctx, ct.Location); err != nil {
+		return nil, err
+	}
 	return w.start(ctx, ct.Location)
+}
+
+// createIfAbsent creates the sink table with the query's schema before the
+// query starts, as Spark's toTable does, so the table can be queried (empty)
+// while the first batch runs. Every column is nullable, as Spark makes the
+// columns of a table a stream creates.
+func (w *DataStreamWriter) createIfAbsent(ctx context.Context, location string) error {
+	t, err := openDelta(ctx, location)
+	if err != nil {
+		return err
+	}
+	if exists, err := t.Exists(ctx); err != nil || exists {
+		return err
+	}
+	schema := w.df.Schema()
+	for i := range schema.Fields {
+		schema.Fields[i].Nullable = true
+	}
+	_, err = t.Write(ctx, batch.FromSlice(schema.ArrowSchema()), delta.WriteOptions{
+		Mode: delta.ModeIgnore, Operation: "CREATE TABLE", PartitionBy: nil,
+	})
+	if err != nil {
+		return fmt.Errorf("ingot: create streaming sink table %s: %w", location, err)
+	}
+	return nil
 }
 
 // Start starts the query writing a Delta table at path.
