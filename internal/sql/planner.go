@@ -129,11 +129,8 @@ func (p *planner) query(q *Query, scope *cteScope) (plan.Node, error) {
 // definition whose own WITH redefines a name of an enclosing CTE, since
 // Spark 2 and 3 disagree on which one wins.
 func (p *planner) cteDefinition(c *CTE, scope *cteScope) (plan.Node, error) {
-	for _, inner := range c.Query.With {
-		if scope.lookup(inner.Name) != nil {
-			return nil, invalid("AMBIGUOUS_ALIAS_IN_NESTED_CTE",
-				"Name `%s` is ambiguous in nested CTE. Please set spark.sql.legacy.ctePrecedencePolicy to \"CORRECTED\" so that name defined in inner CTE takes precedence.", inner.Name)
-		}
+	if err := checkNestedCTE(c.Query, scope); err != nil {
+		return nil, err
 	}
 	n, err := p.query(c.Query, scope)
 	if err != nil {
@@ -146,6 +143,19 @@ func (p *planner) cteDefinition(c *CTE, scope *cteScope) (plan.Node, error) {
 		return nil, err
 	}
 	return n, nil
+}
+
+// checkNestedCTE rejects a WITH that redefines an enclosing CTE's name
+// where Spark 3.5's default policy does: in a CTE definition and in a
+// subquery expression (not in a FROM subquery of the main query).
+func checkNestedCTE(q *Query, scope *cteScope) error {
+	for _, inner := range q.With {
+		if scope.lookup(inner.Name) != nil {
+			return invalid("AMBIGUOUS_ALIAS_IN_NESTED_CTE",
+				"Name `%s` is ambiguous in nested CTE. Please set spark.sql.legacy.ctePrecedencePolicy to \"CORRECTED\" so that name defined in inner CTE takes precedence.", inner.Name)
+		}
+	}
+	return nil
 }
 
 func (p *planner) body(b QueryBody, scope *cteScope) (plan.Node, error) {
@@ -189,7 +199,8 @@ func (p *planner) selectBlock(s *Select, scope *cteScope) (plan.Node, error) {
 	return n, nil
 }
 
-// selectInput plans what a SELECT reads: FROM (or one empty row) and WHERE.
+// selectInput plans what a SELECT reads: FROM (or one empty row) and WHERE
+// (see where for its subqueries).
 // It also checks the clauses for constructs the engine cannot run.
 func (p *planner) selectInput(s *Select, scope *cteScope) (plan.Node, error) {
 	if len(s.Windows) > 0 {
@@ -199,9 +210,6 @@ func (p *planner) selectInput(s *Select, scope *cteScope) (plan.Node, error) {
 		if err := checkExpr("SELECT", it); err != nil {
 			return nil, err
 		}
-	}
-	if err := checkExpr("WHERE", s.Where); err != nil {
-		return nil, err
 	}
 	for _, g := range s.GroupBy {
 		if err := checkGrouping(g); err != nil {
@@ -219,10 +227,7 @@ func (p *planner) selectInput(s *Select, scope *cteScope) (plan.Node, error) {
 		return nil, err
 	}
 	if s.Where != nil {
-		if expr.ContainsAggregate(s.Where) {
-			return nil, invalid("INVALID_WHERE_CONDITION", "The WHERE condition %s contains invalid expressions: aggregate functions. Rewrite the query to use HAVING.", exprSQL(s.Where))
-		}
-		n = &plan.Filter{Input: n, Cond: s.Where}
+		return p.where(n, s.Where, scope)
 	}
 	return n, nil
 }
