@@ -146,6 +146,12 @@ func (s *Session) execStatement(ctx context.Context, stmt sql.Statement) (*DataF
 			return nil, err
 		}
 		return s.localFrame(types.NewStruct(notNull("plan", types.String)), [][]any{{text}})
+	case *sql.Delete, *sql.Update, *sql.Merge, *sql.AlterTableAddColumns, *sql.AlterTableSetProperties,
+		*sql.AlterTableUnsetProperties, *sql.AlterTableAddConstraint, *sql.AlterTableDropConstraint,
+		*sql.ShowTblProperties, *sql.DescribeHistory, *sql.DescribeDetail:
+		return s.execDeltaDML(ctx, stmt)
+	case *sql.Optimize, *sql.Vacuum, *sql.Restore:
+		return s.execMaintenance(ctx, stmt)
 	}
 	return nil, fmt.Errorf("ingot: [UNSUPPORTED_FEATURE] statement not supported yet: %s", firstLine(stmt.String()))
 }
