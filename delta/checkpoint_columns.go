@@ -12,16 +12,19 @@ import (
 // is millions of add rows; the generic path (Arrow value -> Go map -> JSON
 // -> struct) costs microseconds a row, this one a few field reads.
 //
-// Strings are cloned: Arrow string values alias the batch's buffers, which
-// are recycled once the batch is released.
+// Strings must not alias the batch's buffers, which are recycled once the
+// batch is released. Paths and stats, unique per row, are copied once per
+// batch and sliced (ownedStrings); map keys and partition values repeat
+// across files and are interned, so a million files of one partition
+// column share their key and value strings.
 type fileActionColumns struct {
 	valid           arrow.Array
-	path            *array.String
+	path            *ownedStrings
 	partitionValues *array.Map
 	size            arrow.Array
 	modTime         arrow.Array
 	dataChange      *array.Boolean
-	stats           *array.String
+	stats           *ownedStrings
 	tags            *array.Map
 	dv              *dvColumns
 	baseRowID       arrow.Array
@@ -29,6 +32,56 @@ type fileActionColumns struct {
 	clustering      *array.String
 	deletionTS      arrow.Array
 	extendedMeta    *array.Boolean
+	in              *interner
+}
+
+// ownedStrings reads a string column through one copy of its value bytes.
+type ownedStrings struct {
+	a       *array.String
+	offsets []int32
+	data    string // copied on first use
+	copied  bool
+}
+
+func newOwnedStrings(col arrow.Array) *ownedStrings {
+	a, ok := col.(*array.String)
+	if !ok {
+		return nil
+	}
+	return &ownedStrings{a: a, offsets: a.ValueOffsets()}
+}
+
+func (o *ownedStrings) at(i int) string {
+	if o == nil || o.a.IsNull(i) {
+		return ""
+	}
+	if !o.copied {
+		o.data, o.copied = string(o.a.ValueBytes()), true
+	}
+	base := o.offsets[0]
+	return o.data[o.offsets[i]-base : o.offsets[i+1]-base]
+}
+
+// interner shares repeated strings (and pointers to them) across rows.
+type interner struct {
+	strs map[string]*string
+}
+
+func newInterner() *interner { return &interner{strs: map[string]*string{}} }
+
+// ptr returns a shared *string equal to s, which may alias Arrow memory.
+func (in *interner) ptr(s string) *string {
+	if p, ok := in.strs[s]; ok {
+		return p
+	}
+	if len(in.strs) > 1<<20 {
+		// High-cardinality values gain nothing from interning.
+		c := strings.Clone(s)
+		return &c
+	}
+	c := strings.Clone(s)
+	in.strs[c] = &c
+	return &c
 }
 
 type dvColumns struct {
@@ -41,18 +94,18 @@ type dvColumns struct {
 // by name. It returns nil when the column's shape is not the one Delta
 // writers produce (path must be a string), so the caller can fall back to
 // the generic decoding.
-func newFileActionColumns(col arrow.Array) *fileActionColumns {
+func newFileActionColumns(col arrow.Array, in *interner) *fileActionColumns {
 	st, ok := col.(*array.Struct)
 	if !ok {
 		return nil
 	}
-	c := &fileActionColumns{valid: col}
+	c := &fileActionColumns{valid: col, in: in}
 	typ := st.DataType().(*arrow.StructType)
 	for i, f := range typ.Fields() {
 		child := st.Field(i)
 		switch f.Name {
 		case "path":
-			c.path, _ = child.(*array.String)
+			c.path = newOwnedStrings(child)
 		case "partitionValues":
 			c.partitionValues = stringMap(child)
 		case "size":
@@ -62,7 +115,7 @@ func newFileActionColumns(col arrow.Array) *fileActionColumns {
 		case "dataChange":
 			c.dataChange, _ = child.(*array.Boolean)
 		case "stats":
-			c.stats, _ = child.(*array.String)
+			c.stats = newOwnedStrings(child)
 		case "tags":
 			c.tags = stringMap(child)
 		case "deletionVector":
@@ -161,8 +214,10 @@ func strAt(col *array.String, i int) string {
 }
 
 // mapAt returns row i of a map<string,string>; NULL values stay nil
-// pointers (a NULL partition value). A NULL map is nil.
-func mapAt(m *array.Map, i int) map[string]*string {
+// pointers (a NULL partition value). A NULL map is nil. Keys and values
+// are interned: the pointers are shared between files and must not be
+// written through.
+func mapAt(m *array.Map, i int, in *interner) map[string]*string {
 	if m == nil || m.IsNull(i) {
 		return nil
 	}
@@ -170,18 +225,18 @@ func mapAt(m *array.Map, i int) map[string]*string {
 	keys, items := m.Keys().(*array.String), m.Items().(*array.String)
 	out := make(map[string]*string, end-start)
 	for k := start; k < end; k++ {
+		key := *in.ptr(keys.Value(int(k)))
 		if items.IsNull(int(k)) {
-			out[strings.Clone(keys.Value(int(k)))] = nil
+			out[key] = nil
 			continue
 		}
-		v := strings.Clone(items.Value(int(k)))
-		out[strings.Clone(keys.Value(int(k)))] = &v
+		out[key] = in.ptr(items.Value(int(k)))
 	}
 	return out
 }
 
-func plainMapAt(m *array.Map, i int) map[string]string {
-	pm := mapAt(m, i)
+func plainMapAt(m *array.Map, i int, in *interner) map[string]string {
+	pm := mapAt(m, i, in)
 	if pm == nil {
 		return nil
 	}
@@ -218,10 +273,10 @@ func optInt(col arrow.Array, i int) *int64 {
 
 func (c *fileActionColumns) add(i int) *AddFile {
 	a := &AddFile{
-		Path:                    strAt(c.path, i),
-		PartitionValues:         mapAt(c.partitionValues, i),
-		Stats:                   strAt(c.stats, i),
-		Tags:                    plainMapAt(c.tags, i),
+		Path:                    c.path.at(i),
+		PartitionValues:         mapAt(c.partitionValues, i, c.in),
+		Stats:                   c.stats.at(i),
+		Tags:                    plainMapAt(c.tags, i, c.in),
 		DeletionVector:          c.dv.at(i),
 		BaseRowID:               optInt(c.baseRowID, i),
 		DefaultRowCommitVersion: optInt(c.defaultRowCV, i),
@@ -240,12 +295,12 @@ func (c *fileActionColumns) add(i int) *AddFile {
 
 func (c *fileActionColumns) remove(i int) *RemoveFile {
 	r := &RemoveFile{
-		Path:                    strAt(c.path, i),
+		Path:                    c.path.at(i),
 		DeletionTimestamp:       optInt(c.deletionTS, i),
-		PartitionValues:         mapAt(c.partitionValues, i),
+		PartitionValues:         mapAt(c.partitionValues, i, c.in),
 		Size:                    optInt(c.size, i),
-		Stats:                   strAt(c.stats, i),
-		Tags:                    plainMapAt(c.tags, i),
+		Stats:                   c.stats.at(i),
+		Tags:                    plainMapAt(c.tags, i, c.in),
 		DeletionVector:          c.dv.at(i),
 		BaseRowID:               optInt(c.baseRowID, i),
 		DefaultRowCommitVersion: optInt(c.defaultRowCV, i),

@@ -115,6 +115,7 @@ func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action
 	}
 	defer r.Close()
 	cols := map[string]int{}
+	in := newInterner()
 	for i, fld := range r.Schema().Fields() {
 		for _, c := range checkpointColumns {
 			if fld.Name == c {
@@ -133,7 +134,7 @@ func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action
 		if err != nil {
 			return err
 		}
-		err = convertCheckpointBatch(rec, cols, fn)
+		err = convertCheckpointBatch(rec, cols, in, fn)
 		rec.Release()
 		if err != nil {
 			return err
@@ -141,19 +142,29 @@ func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action
 	}
 }
 
-func convertCheckpointBatch(rec arrow.RecordBatch, cols map[string]int, fn func(Action) error) error {
+func convertCheckpointBatch(rec arrow.RecordBatch, cols map[string]int, in *interner, fn func(Action) error) error {
 	// add and remove rows go through the direct column decoder; the few
 	// other actions through the generic JSON path.
 	var adds, removes *fileActionColumns
 	if ci, ok := cols["add"]; ok {
-		adds = newFileActionColumns(rec.Column(ci))
+		adds = newFileActionColumns(rec.Column(ci), in)
 	}
 	if ci, ok := cols["remove"]; ok {
-		removes = newFileActionColumns(rec.Column(ci))
+		removes = newFileActionColumns(rec.Column(ci), in)
+	}
+	type namedCol struct {
+		name string
+		col  arrow.Array
+	}
+	var ncols []namedCol
+	for _, name := range checkpointColumns {
+		if ci, ok := cols[name]; ok {
+			ncols = append(ncols, namedCol{name, rec.Column(ci)})
+		}
 	}
 	for i := 0; i < int(rec.NumRows()); i++ {
-		for name, ci := range cols {
-			col := rec.Column(ci)
+		for _, nc := range ncols {
+			name, col := nc.name, nc.col
 			if col.IsNull(i) {
 				continue
 			}

@@ -3,6 +3,7 @@ package delta
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +114,37 @@ func TestCheckpointFileActionsRoundTrip(t *testing.T) {
 	wantRm.DataChange = false
 	if g, w := jsonString(got.removes[fileKey{"old.parquet", ""}]), jsonString(&wantRm); g != w {
 		t.Fatalf("remove differs:\n got %s\nwant %s", g, w)
+	}
+}
+
+// TestSortFiles covers the sorted-prefix merge of replay's file order.
+func TestSortFiles(t *testing.T) {
+	mk := func(paths ...string) []AddFile {
+		out := make([]AddFile, len(paths))
+		for i, p := range paths {
+			out[i] = AddFile{Path: p}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		in   []AddFile
+	}{
+		{"empty", nil},
+		{"sorted", mk("a", "b", "c")},
+		{"sorted prefix, unsorted tail", mk("b", "d", "f", "h", "j", "e", "a", "k")},
+		{"short prefix", mk("z", "a", "y", "b", "x")},
+		{"duplicates", mk("a", "c", "c", "e", "c", "a")},
+		{"same path, different DVs", []AddFile{{Path: "a", DeletionVector: &DeletionVector{StorageType: "i", PathOrInlineDv: "2"}}, {Path: "a"}, {Path: "b"}, {Path: "a", DeletionVector: &DeletionVector{StorageType: "i", PathOrInlineDv: "1"}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := slices.Clone(tc.in)
+			slices.SortFunc(want, compareFiles)
+			got := slices.Clone(tc.in)
+			sortFiles(got)
+			if jsonString(got) != jsonString(want) {
+				t.Fatalf("got %s\nwant %s", jsonString(got), jsonString(want))
+			}
+		})
 	}
 }

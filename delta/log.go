@@ -180,6 +180,9 @@ type segment struct {
 	checkpointVersion int64 // -1 if none
 	checkpointParts   []string
 	commits           []string
+	// sizeHint is the action count _last_checkpoint gives for the chosen
+	// checkpoint (0 if unknown), to presize replay's maps.
+	sizeHint int64
 }
 
 // buildSegment picks the newest complete checkpoint at or below version and
@@ -197,7 +200,8 @@ func buildSegment(ctx context.Context, store storage.Store, l *logListing, versi
 		return nil, fmt.Errorf("delta: version %d (latest is %d): %w", version, l.maxVersion, ErrVersionNotFound)
 	}
 	seg := &segment{version: version, checkpointVersion: -1}
-	if lc := readLastCheckpoint(ctx, store); lc != nil && lc.Version <= version {
+	lc := readLastCheckpoint(ctx, store)
+	if lc != nil && lc.Version <= version {
 		if parts := l.completeCheckpoint(lc.Version); parts != nil {
 			seg.checkpointVersion, seg.checkpointParts = lc.Version, parts
 		}
@@ -208,6 +212,9 @@ func buildSegment(ctx context.Context, store storage.Store, l *logListing, versi
 				seg.checkpointVersion, seg.checkpointParts = v, parts
 			}
 		}
+	}
+	if lc != nil && lc.Version == seg.checkpointVersion && lc.Size > 0 && lc.Size < 1<<30 {
+		seg.sizeHint = lc.Size
 	}
 	for v := seg.checkpointVersion + 1; v <= version; v++ {
 		p, ok := l.commits[v]

@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/ingotdata/ingot/types"
 )
@@ -16,14 +17,17 @@ import (
 type replayState struct {
 	protocol *Protocol
 	metadata *Metadata
-	files    map[fileKey]*AddFile
+	files    map[fileKey]int // index into order
+	order    []*AddFile      // live files in the order first added; nil when removed
 	removes  map[fileKey]*RemoveFile // tombstones, kept for checkpoints
 	txns     map[string]Txn
 	domains  map[string]DomainMetadata
 }
 
-func newReplayState() *replayState {
-	return &replayState{files: map[fileKey]*AddFile{}, removes: map[fileKey]*RemoveFile{}, txns: map[string]Txn{}, domains: map[string]DomainMetadata{}}
+// newReplayState sizes the file map for hint actions: growing a map of a
+// million files rehashes it some twenty times.
+func newReplayState(hint int64) *replayState {
+	return &replayState{files: make(map[fileKey]int, hint), order: make([]*AddFile, 0, hint), removes: map[fileKey]*RemoveFile{}, txns: map[string]Txn{}, domains: map[string]DomainMetadata{}}
 }
 
 func (s *replayState) apply(a Action) error {
@@ -33,11 +37,21 @@ func (s *replayState) apply(a Action) error {
 	case a.MetaData != nil:
 		s.metadata = a.MetaData
 	case a.Add != nil:
-		s.files[a.Add.key()] = a.Add
-		delete(s.removes, a.Add.key())
+		k := a.Add.key()
+		if i, ok := s.files[k]; ok {
+			s.order[i] = a.Add
+		} else {
+			s.files[k] = len(s.order)
+			s.order = append(s.order, a.Add)
+		}
+		delete(s.removes, k)
 	case a.Remove != nil:
-		delete(s.files, a.Remove.key())
-		s.removes[a.Remove.key()] = a.Remove
+		k := a.Remove.key()
+		if i, ok := s.files[k]; ok {
+			s.order[i] = nil
+			delete(s.files, k)
+		}
+		s.removes[k] = a.Remove
 	case a.Txn != nil:
 		s.txns[a.Txn.AppID] = *a.Txn
 	case a.DomainMetadata != nil:
@@ -62,7 +76,7 @@ func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) 
 		}
 		return nil, err
 	}
-	st := newReplayState()
+	st := newReplayState(seg.sizeHint)
 	if seg.checkpointVersion >= 0 {
 		if err := t.readCheckpoint(ctx, seg.checkpointParts, st.apply); err != nil {
 			return nil, err
@@ -91,16 +105,12 @@ func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) 
 		return nil, fmt.Errorf("delta: version %d: schemaString: %w: %w", seg.version, ErrCorruptLog, err)
 	}
 	files := make([]AddFile, 0, len(st.files))
-	for _, f := range st.files {
-		files = append(files, *f)
-	}
-	// Map order is random; a stable order makes scans reproducible.
-	sort.Slice(files, func(i, j int) bool {
-		if files[i].Path != files[j].Path {
-			return files[i].Path < files[j].Path
+	for _, f := range st.order {
+		if f != nil {
+			files = append(files, *f)
 		}
-		return files[i].DeletionVector.UniqueID() < files[j].DeletionVector.UniqueID()
-	})
+	}
+	sortFiles(files)
 	return &Snapshot{
 		table:    t,
 		version:  seg.version,
@@ -112,4 +122,44 @@ func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) 
 		removes:  st.removes,
 		domains:  st.domains,
 	}, nil
+}
+
+func compareFiles(a, b AddFile) int {
+	if c := strings.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	return strings.Compare(a.DeletionVector.UniqueID(), b.DeletionVector.UniqueID())
+}
+
+// sortFiles orders files by path (then deletion vector), so scans are
+// reproducible. Files arrive in log order: a checkpoint this library wrote
+// is already sorted, and only the files of later commits are not, so the
+// sorted prefix is kept, the tail sorted and the two merged; sorting a
+// million paths with long common prefixes from scratch costs a second.
+func sortFiles(files []AddFile) {
+	n := 1
+	for n < len(files) && compareFiles(files[n-1], files[n]) <= 0 {
+		n++
+	}
+	if n >= len(files) {
+		return
+	}
+	if n < len(files)/2 {
+		slices.SortFunc(files, compareFiles)
+		return
+	}
+	tail := slices.Clone(files[n:])
+	slices.SortFunc(tail, compareFiles)
+	// Merge from the back so the prefix can stay in place.
+	i, j, k := n-1, len(tail)-1, len(files)-1
+	for j >= 0 {
+		if i >= 0 && compareFiles(files[i], tail[j]) > 0 {
+			files[k] = files[i]
+			i--
+		} else {
+			files[k] = tail[j]
+			j--
+		}
+		k--
+	}
 }
