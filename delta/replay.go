@@ -17,8 +17,8 @@ import (
 type replayState struct {
 	protocol *Protocol
 	metadata *Metadata
-	files    map[fileKey]int // index into order
-	order    []*AddFile      // live files in the order first added; nil when removed
+	files    map[fileKey]int         // index into order
+	order    []*AddFile              // live files in the order first added; nil when removed
 	removes  map[fileKey]*RemoveFile // tombstones, kept for checkpoints
 	txns     map[string]Txn
 	domains  map[string]DomainMetadata
