@@ -91,8 +91,9 @@ func (p *planner) query(q *Query, scope *cteScope) (plan.Node, error) {
 	s, isSelect := q.Body.(*Select)
 	switch {
 	case isSelect && len(q.OrderBy) > 0 && aggregating(s) && !s.Distinct:
-		if n, err = p.selectInput(s, scope); err == nil {
-			n, err = p.aggregateBlock(s, n, q.OrderBy)
+		var in plan.Node
+		if in, s, err = p.selectInput(s, scope); err == nil {
+			n, err = p.aggregateBlock(s, in, q.OrderBy)
 		}
 	case isSelect && aggregating(s) && ordersAggregate(q.OrderBy):
 		return nil, unsupported("ORDER BY an aggregate over SELECT DISTINCT is not supported yet")
@@ -178,7 +179,7 @@ func (p *planner) body(b QueryBody, scope *cteScope) (plan.Node, error) {
 // FROM, WHERE, GROUP BY + aggregates (or the projection), HAVING, DISTINCT.
 // ORDER BY and LIMIT belong to the enclosing Query.
 func (p *planner) selectBlock(s *Select, scope *cteScope) (plan.Node, error) {
-	n, err := p.selectInput(s, scope)
+	n, s, err := p.selectInput(s, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -200,36 +201,49 @@ func (p *planner) selectBlock(s *Select, scope *cteScope) (plan.Node, error) {
 }
 
 // selectInput plans what a SELECT reads: FROM (or one empty row) and WHERE
-// (see where for its subqueries).
-// It also checks the clauses for constructs the engine cannot run.
-func (p *planner) selectInput(s *Select, scope *cteScope) (plan.Node, error) {
+// (see where and scalarSubqueries for its subqueries). It returns the
+// SELECT to plan the rest from, whose expressions may have been rewritten
+// to refer to scalar subqueries' columns. It also checks the clauses for
+// constructs the engine cannot run.
+func (p *planner) selectInput(s *Select, scope *cteScope) (plan.Node, *Select, error) {
 	if len(s.Windows) > 0 {
-		return nil, unsupported("window functions are not supported yet: WINDOW %s", s.Windows[0].Name)
-	}
-	for _, it := range s.Items {
-		if err := checkExpr("SELECT", it); err != nil {
-			return nil, err
-		}
-	}
-	for _, g := range s.GroupBy {
-		if err := checkGrouping(g); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkExpr("HAVING", s.Having); err != nil {
-		return nil, err
+		return nil, nil, unsupported("window functions are not supported yet: WINDOW %s", s.Windows[0].Name)
 	}
 	var n plan.Node
 	var err error
 	if s.From == nil {
 		n = oneRow()
 	} else if n, err = p.relation(s.From, scope); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	n, s, width, err := p.scalarSubqueries(n, s, scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, it := range s.Items {
+		if err := checkExpr("SELECT", it); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, g := range s.GroupBy {
+		if err := checkGrouping(g); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := checkExpr("HAVING", s.Having); err != nil {
+		return nil, nil, err
 	}
 	if s.Where != nil {
-		return p.where(n, s.Where, scope)
+		if n, err = p.where(n, s.Where, scope); err != nil {
+			return nil, nil, err
+		}
 	}
-	return n, nil
+	if width >= 0 {
+		if n, err = hidePrefix(n, width); err != nil {
+			return nil, nil, err
+		}
+	}
+	return n, s, nil
 }
 
 func ordersAggregate(os []*expr.SortOrder) bool {
