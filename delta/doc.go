@@ -16,9 +16,21 @@
 // on such stores; on S3 Spark additionally needs its DynamoDB log store, which
 // ingot does not consult.
 //
-// Reader support: protocol reader version 1, version 2 without column mapping,
-// and version 3 with the reader features timestampNtz and vacuumProtocolCheck.
-// Tables needing anything else (deletion vectors, column mapping, v2
-// checkpoints, type widening, variant) fail with ErrUnsupportedFeature rather
-// than return wrong rows.
+// Reader support: protocol reader versions 1 to 3 with the reader features
+// deletionVectors (inline, relative and absolute vectors, applied as a row
+// filter on scan), columnMapping (name and id modes: physical names and
+// Parquet field ids in files, logical names out), v2Checkpoint (UUID-named
+// JSON or Parquet checkpoints and their sidecars), typeWidening (narrower
+// file types cast to the table's), timestampNtz and vacuumProtocolCheck.
+// Log compaction files are ignored (replaying the commits they summarize
+// gives the same state). Other reader features (variantType...) fail with
+// ErrUnsupportedFeature rather than return wrong rows. Writes refuse tables
+// whose writer features they do not honour (deletion vectors, column
+// mapping, row tracking...).
+//
+// Beyond snapshots: Changes and ChangesSince read the change data feed
+// (cdc files, or adds and removes, deletion-vector aware); in-commit
+// timestamps drive History, VersionAtTimestamp and the feed's
+// _commit_timestamp; ScanOptions.Filter skips files on partition values
+// and min/max/null-count statistics.
 package delta
