@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/storage"
 )
 
@@ -225,4 +226,63 @@ func BenchmarkCheckpointRead1MAdds(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "adds/s")
 	b.ReportMetric(float64(peak), "peak-heap-bytes")
+}
+
+// BenchmarkScanDeletionVector scans a 1,000,000-row file whose deletion
+// vector (bitset containers, on disk) deletes every tenth row.
+func BenchmarkScanDeletionVector(b *testing.B) {
+	const n = 1 << 20
+	ctx := context.Background()
+	st := storage.NewMemory()
+	tbl, _ := Open(ctx, st)
+	if _, err := tbl.Write(ctx, ids(0, n), WriteOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	snap, _ := tbl.Snapshot(ctx)
+	var containers []testContainer
+	for key := 0; key < n>>16; key++ {
+		var vals []uint16
+		for v := 0; v < 1<<16; v++ {
+			if (key<<16+v)%10 == 0 {
+				vals = append(vals, uint16(v))
+			}
+		}
+		containers = append(containers, testContainer{key: uint16(key), kind: "bitset", values: vals})
+	}
+	bm := encodeDV(map[uint32][]testContainer{0: containers})
+	file, offs := dvFile(bm)
+	if err := st.Put(ctx, "deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin", file); err != nil {
+		b.Fatal(err)
+	}
+	f := snap.Files()[0]
+	add := f
+	add.DeletionVector = &DeletionVector{StorageType: "u", PathOrInlineDv: "^-aqEH.-t@S}K{vb[*k^", Offset: &offs[0], SizeInBytes: int32(len(bm)), Cardinality: (n + 9) / 10}
+	body, _ := MarshalActions([]Action{
+		{Protocol: &Protocol{MinReaderVersion: 3, MinWriterVersion: 7, ReaderFeatures: []string{"deletionVectors"}, WriterFeatures: []string{"deletionVectors"}}},
+		{Remove: &RemoveFile{Path: f.Path, DataChange: true}}, {Add: &add},
+	})
+	if err := st.PutIfAbsent(ctx, commitPath(1), body); err != nil {
+		b.Fatal(err)
+	}
+	snap, err := tbl.Snapshot(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(8 * n)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := snap.Scan(ctx, ScanOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bs, err := batch.ReadAll(ctx, r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := batch.NumRows(bs); got != n-(n+9)/10 {
+			b.Fatalf("%d rows", got)
+		}
+		batch.Release(bs)
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

@@ -35,9 +35,13 @@ func (s *rowSet) add(i uint64) {
 		if w > 1<<31 {
 			return // rows past 2^37 cannot exist in a Parquet file we can read
 		}
-		n := make([]uint64, w+1, max(w+1, uint64(2*len(s.words))))
-		copy(n, s.words)
-		s.words = n
+		if w < uint64(cap(s.words)) {
+			s.words = s.words[:w+1] // capacity beyond len is still zero
+		} else {
+			n := make([]uint64, w+1, max(w+1, uint64(2*cap(s.words))))
+			copy(n, s.words)
+			s.words = n
+		}
 	}
 	if s.words[w]&(1<<(i%64)) == 0 {
 		s.card++
