@@ -44,7 +44,7 @@ func checkWriteSupport(s *Snapshot, opts WriteOptions) error {
 		return unsupported("columnMapping")
 	}
 	for k := range m.Configuration {
-		if strings.HasPrefix(k, "delta.constraints.") {
+		if strings.HasPrefix(k, "delta.constraints.") && !opts.ConstraintsChecked {
 			return unsupported("CHECK constraint " + strings.TrimPrefix(k, "delta.constraints."))
 		}
 	}

@@ -77,6 +77,11 @@ type WriteOptions struct {
 	OverwriteSchema bool
 	// Compression of data files (default snappy).
 	Compression string
+	// ConstraintsChecked says the caller evaluated the table's CHECK
+	// constraints (delta.constraints.*) on the data, so the write may go
+	// to a table that has them instead of failing with
+	// ErrUnsupportedFeature.
+	ConstraintsChecked bool
 }
 
 // writePlan is the resolved shape of one write.
