@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -204,6 +205,65 @@ func TestInt96Micros(t *testing.T) {
 			got := time.UnixMicro(int96Micros(tc.in)).UTC().Format(time.RFC3339Nano)
 			if got != tc.want {
 				t.Fatalf("got %s want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestFieldIDs: with FieldIDs, output fields carrying a Parquet field id
+// read the file column with that id whatever its name (Delta column
+// mapping "id" mode); without an id match they fall back to the name, and
+// to nulls.
+func TestFieldIDs(t *testing.T) {
+	ctx := context.Background()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	id := func(n string) arrow.Metadata { return arrow.NewMetadata([]string{"PARQUET:field_id"}, []string{n}) }
+	fileSchema := arrow.NewSchema([]arrow.Field{
+		{Name: "col-a", Type: arrow.PrimitiveTypes.Int64, Nullable: true, Metadata: id("1")},
+		{Name: "col-b", Type: arrow.BinaryTypes.String, Nullable: true, Metadata: id("2")},
+	}, nil)
+	b := array.NewRecordBuilder(mem, fileSchema)
+	b.Field(0).(*array.Int64Builder).AppendValues([]int64{1, 2}, nil)
+	b.Field(1).(*array.StringBuilder).AppendValues([]string{"x", "y"}, nil)
+	rec := b.NewRecordBatch()
+	b.Release()
+	var buf bytes.Buffer
+	if _, err := WriteBatches(ctx, &buf, fileSchema, []arrow.RecordBatch{rec}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rec.Release()
+	for _, tc := range []struct {
+		name     string
+		fieldIDs bool
+		want     string
+	}{
+		{"by id", true, `["x" "y"] [1 2] [(null) (null)] [1 2]`},
+		{"by name only", false, "[(null) (null)] [(null) (null)] [(null) (null)] [1 2]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := arrow.NewSchema([]arrow.Field{
+				{Name: "renamed", Type: arrow.BinaryTypes.String, Nullable: true, Metadata: id("2")},
+				{Name: "other", Type: arrow.PrimitiveTypes.Int64, Nullable: true, Metadata: id("1")},
+				{Name: "dropped", Type: arrow.PrimitiveTypes.Int64, Nullable: true, Metadata: id("9")},
+				{Name: "col-a", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+			}, nil)
+			r, err := Open(ctx, memFile{bytes.NewReader(buf.Bytes())}, ReadOptions{Schema: want, FieldIDs: tc.fieldIDs, Allocator: mem})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			got, err := r.Next(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer got.Release()
+			var cols []string
+			for _, c := range got.Columns() {
+				cols = append(cols, c.String())
+			}
+			if s := strings.Join(cols, " "); s != tc.want {
+				t.Fatalf("got %s, want %s", s, tc.want)
 			}
 		})
 	}
