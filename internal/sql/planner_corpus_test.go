@@ -226,7 +226,7 @@ func runCorpusQuery(ctx context.Context, q *Query, r Resolver) (rows []string, s
 		parts[i] = f.Name + ":" + types.CatalogString(f.Type)
 	}
 	schema = "struct<" + strings.Join(parts, ",") + ">"
-	rd, err := plan.Execute(ctx, a, plan.ExecOptions{Parallelism: 1, BatchSize: 1024})
+	rd, err := plan.Execute(ctx, plan.Optimize(a), plan.ExecOptions{Parallelism: 1, BatchSize: 1024})
 	if err != nil {
 		return nil, schema, err
 	}

@@ -18,6 +18,9 @@ import (
 //	EXISTS (SELECT ...)        left semi join on the correlation
 //	NOT EXISTS (SELECT ...)    left anti join on the correlation
 //
+// (An uncorrelated EXISTS tests the subquery's row count instead; see
+// existsFilter.)
+//
 // NOT IN's condition is SQL's null-aware rule: one NULL among the values
 // makes x NOT IN (...) unknown for every x, and a NULL x is unknown unless
 // the subquery is empty; both drop the row.
@@ -153,7 +156,9 @@ func (p *planner) subqueryJoin(outer plan.Node, q *Query, x expr.Expr, anti bool
 			return nil, err
 		}
 		eq := &expr.Binary{Op: expr.OpEq, Left: bx, Right: y}
-		if anti {
+		if anti && mayBeNull(bx, y) {
+			// Null-aware, but only needed when a NULL can occur: the
+			// plain equality lets the join hash its keys.
 			conds = append(conds, &expr.Binary{Op: expr.OpOr, Left: eq, Right: &expr.Unary{Op: expr.OpIsNull, Child: eq}})
 		} else {
 			conds = append(conds, eq)
@@ -168,13 +173,46 @@ func (p *planner) subqueryJoin(outer plan.Node, q *Query, x expr.Expr, anti bool
 	}
 	on := andOf(conds)
 	if on == nil {
-		on = &expr.Literal{Value: true, Type: types.Boolean}
+		return existsFilter(lo, ra, anti)
 	}
 	t := plan.LeftSemi
 	if anti {
 		t = plan.LeftAnti
 	}
 	return &plan.Join{Left: lo, Right: ra, Type: t, On: on}, nil
+}
+
+// existsFilter is an uncorrelated [NOT] EXISTS: a join with no condition
+// at all, which the analyzer does not accept for semi joins. The
+// subquery's row count, one row, is cross-joined and tested, and the
+// count column dropped again.
+func existsFilter(outer, sub plan.Node, not bool) (plan.Node, error) {
+	count := &plan.Aggregate{Input: sub, Aggs: []expr.Expr{&expr.Alias{
+		Child: &expr.AggCall{Name: "count", Star: true}, Name: "__exists"}}}
+	op := expr.OpGt
+	if not {
+		op = expr.OpEq
+	}
+	n := &plan.Filter{
+		Input: &plan.Join{Left: outer, Right: count, Type: plan.Cross},
+		Cond:  &expr.Binary{Op: op, Left: &expr.ColumnRef{Name: "__exists"}, Right: &expr.Literal{Value: int64(0), Type: types.Long}},
+	}
+	return hidePrefix(n, outer.Schema().Len())
+}
+
+// mayBeNull reports whether any of es may evaluate to NULL (when its type
+// cannot be told, it may).
+func mayBeNull(es ...expr.Expr) bool {
+	for _, e := range es {
+		c, err := expr.Coerce(e)
+		if err != nil {
+			return true
+		}
+		if _, nullable, err := expr.TypeOf(c); err != nil || nullable {
+			return true
+		}
+	}
+	return false
 }
 
 func inColumnsError(x expr.Expr, n int) error {

@@ -171,7 +171,9 @@ func mustPlan(t *testing.T, text string, r Resolver) plan.Node {
 
 func collect(t *testing.T, ctx context.Context, mem memory.Allocator, n plan.Node) []arrow.RecordBatch {
 	t.Helper()
-	rd, err := plan.Execute(ctx, n, plan.ExecOptions{Parallelism: 2, BatchSize: 3})
+	// Run the optimized plan, as the session does (Execute analyzes it
+	// again, which must be a no-op).
+	rd, err := plan.Execute(ctx, plan.Optimize(n), plan.ExecOptions{Parallelism: 2, BatchSize: 3})
 	if err != nil {
 		t.Fatalf("execute: %v", err)
 	}
