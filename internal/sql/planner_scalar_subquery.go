@@ -124,6 +124,9 @@ func (p *planner) scalarSubqueries(n plan.Node, s *Select, scope *cteScope) (pla
 			if out.Items[i], err = replace(it); err != nil {
 				return nil, nil, 0, err
 			}
+			if _, aliased := it.(*expr.Alias); !aliased && hasScalarSubquery(it) {
+				out.Items[i] = &expr.Alias{Child: out.Items[i], Name: scalarColumnName(it)}
+			}
 		}
 	}
 	if inItems > 0 {
@@ -155,6 +158,32 @@ func atMostOneRow(q *Query) bool {
 		return true
 	}
 	return aggregating(s) && len(s.GroupBy) == 0
+}
+
+func hasScalarSubquery(e expr.Expr) bool {
+	found := false
+	walkExpr(e, func(e expr.Expr) {
+		if _, ok := e.(*ScalarSubquery); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+// scalarColumnName is the name Spark gives an unaliased select item with
+// scalar subqueries: each prints as scalarsubquery(), as in
+// (scalarsubquery() + 1).
+func scalarColumnName(e expr.Expr) string {
+	named, err := expr.Transform(e, func(e expr.Expr) (expr.Expr, error) {
+		if _, ok := e.(*ScalarSubquery); ok {
+			return &expr.Call{Name: "scalarsubquery"}, nil
+		}
+		return e, nil
+	})
+	if err != nil {
+		return e.String()
+	}
+	return expr.OutputName(named)
 }
 
 // exactlyOneRow reports whether a query always returns exactly one row: a
