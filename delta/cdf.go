@@ -87,13 +87,12 @@ func (t *Table) changes(ctx context.Context, startVersion, endVersion int64, col
 		return nil, err
 	}
 	// The metadata in force at each version decides whether it recorded
-	// change data; start from the snapshot before the range.
+	// change data: start from the snapshot at the first version (which
+	// includes that commit's metaData), then follow later metaData actions.
 	var meta *Metadata
-	if startVersion > 0 {
-		if before, err := t.SnapshotAt(ctx, startVersion-1); err == nil {
-			m := before.Metadata()
-			meta = &m
-		}
+	if first, err := t.SnapshotAt(ctx, startVersion); err == nil {
+		m := first.Metadata()
+		meta = &m
 	}
 	mode := end.columnMappingMode()
 	schema, parts := end.schema, end.metadata.PartitionColumns
@@ -113,7 +112,7 @@ func (t *Table) changes(ctx context.Context, startVersion, endVersion int64, col
 			return fail(err)
 		}
 		for _, a := range actions {
-			if a.MetaData != nil {
+			if a.MetaData != nil && (v > startVersion || meta == nil) {
 				meta = a.MetaData
 			}
 		}
