@@ -37,6 +37,13 @@ func (p *planner) aggregateBlock(s *Select, in plan.Node, orders []*expr.SortOrd
 	if err != nil {
 		return nil, err
 	}
+	sets, err := groupingSets(groupBy)
+	if err != nil {
+		return nil, err
+	}
+	if sets != nil {
+		return p.groupingSetsBlock(s, in, items, sets, orders)
+	}
 	aggs := append([]expr.Expr(nil), items...)
 	hidden := false
 	having := s.Having

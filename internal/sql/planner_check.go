@@ -22,8 +22,6 @@ func checkExpr(clause string, e expr.Expr) error {
 		return unsupported("this subquery expression is not supported yet (IN and EXISTS are, as WHERE conjuncts, and so are single-row scalar subqueries in WHERE and in the select list of a SELECT that does not aggregate): %s in %s", exprSQL(n), clause)
 	case *Lambda:
 		return unsupported("lambda functions are not supported yet: %s in %s", exprSQL(n), clause)
-	case *GroupingSets:
-		return unsupported("GROUPING SETS are not supported yet")
 	case *Interval:
 		return unsupported("INTERVAL values are not supported yet: %s in %s", exprSQL(n), clause)
 	case *Subscript:
@@ -32,8 +30,12 @@ func checkExpr(clause string, e expr.Expr) error {
 		return unsupported("generators are not supported yet: %s in %s", exprSQL(n), clause)
 	case *expr.Call:
 		switch strings.ToLower(n.Name) {
-		case "rollup", "cube", "grouping", "grouping_id":
+		case "grouping", "grouping_id":
 			return unsupported("%s is not supported yet (in %s)", strings.ToUpper(n.Name), clause)
+		case "rollup", "cube":
+			if clause != "GROUP BY" {
+				return unsupported("%s is not supported yet (in %s)", strings.ToUpper(n.Name), clause)
+			}
 		}
 	case *expr.AggCall:
 		switch strings.ToLower(n.Name) {
