@@ -3,10 +3,10 @@ package csv
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
+	"github.com/ingotdata/ingot/internal/format/textread"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -20,9 +20,9 @@ import (
 // with only NULLs is string. Without
 // InferSchema every column is a string.
 func Infer(r io.Reader, name string, opts Options) (types.StructType, error) {
-	data, err := io.ReadAll(r)
+	data, err := textread.ReadAll(r, "csv", name)
 	if err != nil {
-		return types.StructType{}, fmt.Errorf("csv: read %s: %w", name, err)
+		return types.StructType{}, err
 	}
 	return InferBytes(data, name, opts)
 }
@@ -30,9 +30,9 @@ func Infer(r io.Reader, name string, opts Options) (types.StructType, error) {
 // InferBytes is Infer over bytes already in memory.
 func InferBytes(data []byte, name string, opts Options) (types.StructType, error) {
 	o := opts.withDefaults()
-	ts, err := newTimestampParser(o.TimestampFormat)
+	ts, err := textread.NewTimestampParser(o.TimestampFormat)
 	if err != nil {
-		return types.StructType{}, err
+		return types.StructType{}, fmt.Errorf("csv: %w", err)
 	}
 	sp := newSplitter(name, data, o)
 	first, ok, err := sp.next()
@@ -60,7 +60,7 @@ func InferBytes(data []byte, name string, opts Options) (types.StructType, error
 			if !ok {
 				break
 			}
-			if r := o.SamplingRatio; r > 0 && r < 1 && math.Floor(float64(i+1)*r) == math.Floor(float64(i)*r) {
+			if !textread.Sampled(i, o.SamplingRatio) {
 				continue
 			}
 			seen++
@@ -145,7 +145,7 @@ func (t ctype) dataType() types.DataType {
 
 type inferrer struct {
 	o  Options
-	ts timestampParser
+	ts textread.TimestampParser
 }
 
 // row widens cols by one record; fields beyond the header are ignored and
@@ -192,14 +192,14 @@ func (in *inferrer) field(sofar ctype, f []byte) ctype {
 }
 
 func (in *inferrer) tryInt(f []byte) ctype {
-	if _, ok := parseInteger(f, 32); ok {
+	if _, ok := textread.ParseInteger(f, 32); ok {
 		return ctype{kind: cInt}
 	}
 	return in.tryLong(f)
 }
 
 func (in *inferrer) tryLong(f []byte) ctype {
-	if _, ok := parseInteger(f, 64); ok {
+	if _, ok := textread.ParseInteger(f, 64); ok {
 		return ctype{kind: cLong}
 	}
 	return in.tryDecimal(f)
@@ -208,14 +208,14 @@ func (in *inferrer) tryLong(f []byte) ctype {
 // tryDecimal takes only integers (scale 0) as decimal, as Spark does to keep
 // "1.1" a double; an integer too wide for long but within 38 digits lands here.
 func (in *inferrer) tryDecimal(f []byte) ctype {
-	if p, s, ok := decimalShape(f); ok && s == 0 && p <= types.MaxDecimalPrecision {
+	if p, s, ok := textread.DecimalShape(f); ok && s == 0 && p <= types.MaxDecimalPrecision {
 		return ctype{kind: cDecimal, prec: p}
 	}
 	return in.tryDouble(f)
 }
 
 func (in *inferrer) tryDouble(f []byte) ctype {
-	if _, ok := parseDouble(f); ok {
+	if _, ok := textread.ParseJavaDouble(f); ok {
 		return ctype{kind: cDouble}
 	}
 	switch string(f) {
@@ -229,7 +229,7 @@ func (in *inferrer) tryDouble(f []byte) ctype {
 // preferDate on).
 func (in *inferrer) tryDate(f []byte) ctype {
 	if len(f) == 10 && f[4] == '-' && f[7] == '-' {
-		if _, ok := parseDate(f); ok {
+		if _, ok := textread.ParseDate(f); ok {
 			return ctype{kind: cDate}
 		}
 	}
@@ -237,14 +237,14 @@ func (in *inferrer) tryDate(f []byte) ctype {
 }
 
 func (in *inferrer) tryTimestamp(f []byte) ctype {
-	if _, ok := in.ts.parse(f); ok {
+	if _, ok := in.ts.Parse(f); ok {
 		return ctype{kind: cTimestamp}
 	}
 	return in.tryBool(f)
 }
 
 func (in *inferrer) tryBool(f []byte) ctype {
-	if _, ok := parseBoolean(f); ok {
+	if _, ok := textread.ParseBoolean(f); ok {
 		return ctype{kind: cBool}
 	}
 	return ctype{kind: cString}

@@ -3,13 +3,14 @@ package csv
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ingotdata/ingot/internal/format/textread"
 )
 
 // DefaultBatchSize is the number of rows per batch when Options.BatchSize is 0.
-const DefaultBatchSize = 8192
+const DefaultBatchSize = textread.DefaultBatchSize
 
 // Mode says what happens to a row that does not fit the schema.
 //
@@ -19,44 +20,30 @@ const DefaultBatchSize = 8192
 // same). A file that cannot be split into records — a quoted field never
 // closed — is an error in every mode but DropMalformed, which drops the
 // unterminated tail; Spark would return it as one corrupt record.
-type Mode int
+type Mode = textread.Mode
 
 const (
 	// Permissive nulls values that do not fit and pads or truncates rows.
-	Permissive Mode = iota
+	Permissive = textread.Permissive
 	// FailFast fails on the first value or row that does not fit.
-	FailFast
+	FailFast = textread.FailFast
 	// DropMalformed drops rows that do not fit.
-	DropMalformed
+	DropMalformed = textread.DropMalformed
 )
 
 // ErrMalformed marks text that cannot be split into records.
 var ErrMalformed = errors.New("malformed CSV")
 
 // ErrTypeMismatch marks a value or row that does not fit (FailFast only).
-var ErrTypeMismatch = errors.New("value does not fit column type")
+var ErrTypeMismatch = textread.ErrTypeMismatch
 
 // ParseMode parses Spark's mode option names, case-insensitively.
 func ParseMode(s string) (Mode, error) {
-	switch strings.ToUpper(s) {
-	case "", "PERMISSIVE":
-		return Permissive, nil
-	case "FAILFAST":
-		return FailFast, nil
-	case "DROPMALFORMED":
-		return DropMalformed, nil
+	m, err := textread.ParseMode(s)
+	if err != nil {
+		return 0, fmt.Errorf("csv: %w", err)
 	}
-	return 0, fmt.Errorf("csv: unknown mode %q (want PERMISSIVE, FAILFAST or DROPMALFORMED)", s)
-}
-
-func (m Mode) String() string {
-	switch m {
-	case FailFast:
-		return "FAILFAST"
-	case DropMalformed:
-		return "DROPMALFORMED"
-	}
-	return "PERMISSIVE"
+	return m, nil
 }
 
 // Options mirror the Spark CSV source options ingot supports. The zero value
@@ -113,12 +100,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.NegativeInf == "" {
 		o.NegativeInf = "-Inf"
-	}
-	if o.BatchSize <= 0 {
-		o.BatchSize = DefaultBatchSize
-	}
-	if o.Allocator == nil {
-		o.Allocator = memory.DefaultAllocator
 	}
 	return o
 }

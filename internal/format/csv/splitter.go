@@ -1,8 +1,9 @@
 package csv
 
 import (
-	"bytes"
 	"fmt"
+
+	"github.com/ingotdata/ingot/internal/format/textread"
 )
 
 // splitter cuts a file's bytes into records of fields. Unquoted fields are
@@ -29,13 +30,9 @@ type span struct {
 
 func newSplitter(name string, data []byte, o Options) *splitter {
 	s := &splitter{name: name, data: data, line: 1, delim: o.Delimiter, quote: o.Quote, escape: o.Escape, noQuote: o.NoQuote}
-	if bytes.HasPrefix(data, utf8BOM) {
-		s.pos = len(utf8BOM) // editors on Windows write one; it is not data
-	}
+	s.pos = textread.BOMLen(data)
 	return s
 }
-
-var utf8BOM = []byte("\xef\xbb\xbf")
 
 // next returns the fields of the next record, valid until the next call, or
 // ok=false at the end of the input.
@@ -90,7 +87,7 @@ func (s *splitter) next() (fields [][]byte, ok bool, err error) {
 			}
 			if !closed {
 				s.pos = n
-				line, col := lineCol(data, open)
+				line, col := textread.LineCol(data, open)
 				return nil, false, fmt.Errorf("csv: %s:%d:%d: quoted field never closed: %w", s.name, line, col, ErrMalformed)
 			}
 			// Text after the closing quote is kept literally, as Spark's
@@ -146,10 +143,4 @@ func indexEither(p []byte, a, b byte) int {
 		}
 	}
 	return -1
-}
-
-// lineCol turns a byte offset into a 1-based line and byte column.
-func lineCol(data []byte, off int) (line, col int) {
-	head := data[:min(off, len(data))]
-	return bytes.Count(head, []byte{'\n'}) + 1, len(head) - (bytes.LastIndexByte(head, '\n') + 1) + 1
 }
