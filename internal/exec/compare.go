@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
+
+	"github.com/ingotdata/ingot/internal/expr"
 )
 
 // rowCompare compares two non-null values of one array by position.
@@ -71,25 +73,7 @@ func fixedCompare[T cmp.Ordered](vs []T) rowCompare {
 }
 
 func floatCompare[T float32 | float64](vs []T) rowCompare {
-	return func(i, j int) int {
-		x, y := vs[i], vs[j]
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		case x == y:
-			return 0
-		}
-		xn, yn := x != x, y != y
-		switch {
-		case xn && yn:
-			return 0
-		case xn:
-			return 1
-		}
-		return -1
-	}
+	return func(i, j int) int { return expr.CompareFloat(vs[i], vs[j]) }
 }
 
 func bytesCompare(a offsetsAndBytes) rowCompare {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/ingotdata/ingot/internal/expr"
 )
 
 // sortSingleKey orders rows by one key column without going through a
@@ -24,9 +26,9 @@ func sortSingleKey(arr arrow.Array, desc, nullsFirst bool) ([]int32, bool) {
 	case *array.Timestamp:
 		return sortOrdered(arr, a.TimestampValues(), desc, nullsFirst), true
 	case *array.Float64:
-		return sortValues(arr, a.Float64Values(), compareFloat[float64], desc, nullsFirst), true
+		return sortValues(arr, a.Float64Values(), expr.CompareFloat[float64], desc, nullsFirst), true
 	case *array.Float32:
-		return sortValues(arr, a.Float32Values(), compareFloat[float32], desc, nullsFirst), true
+		return sortValues(arr, a.Float32Values(), expr.CompareFloat[float32], desc, nullsFirst), true
 	case *array.String:
 		offs, data := a.ValueOffsets(), a.ValueBytes()
 		base := offs[0]
@@ -42,41 +44,15 @@ func sortSingleKey(arr arrow.Array, desc, nullsFirst bool) ([]int32, bool) {
 	return nil, false
 }
 
-// compareFloat orders NaN above everything and -0.0 equal to 0.0, as Spark.
-func compareFloat[T float32 | float64](x, y T) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	case x == y:
-		return 0
-	}
-	xn, yn := x != x, y != y
-	switch {
-	case xn && yn:
-		return 0
-	case xn:
-		return 1
-	}
-	return -1
+// sortItem is a key value next to its row position.
+type sortItem[T any] struct {
+	v T
+	i int32
 }
 
 func sortValues[T any](arr arrow.Array, vals []T, compare func(T, T) int, desc, nullsFirst bool) []int32 {
-	type item struct {
-		v T
-		i int32
-	}
-	items := make([]item, 0, len(vals))
-	var nulls []int32
-	for i, v := range vals {
-		if arr.IsNull(i) {
-			nulls = append(nulls, int32(i))
-			continue
-		}
-		items = append(items, item{v, int32(i)})
-	}
-	slices.SortFunc(items, func(a, b item) int {
+	items, nulls := splitNulls(arr, vals)
+	slices.SortFunc(items, func(a, b sortItem[T]) int {
 		c := compare(a.v, b.v)
 		if desc {
 			c = -c
@@ -86,38 +62,16 @@ func sortValues[T any](arr arrow.Array, vals []T, compare func(T, T) int, desc, 
 		}
 		return int(a.i - b.i) // stable
 	})
-	out := make([]int32, 0, len(vals))
-	if nullsFirst {
-		out = append(out, nulls...)
-	}
-	for _, it := range items {
-		out = append(out, it.i)
-	}
-	if !nullsFirst {
-		out = append(out, nulls...)
-	}
-	return out
+	return sortedPositions(items, nulls, nullsFirst)
 }
 
 // sortOrdered is sortValues for types Go orders natively, with the
 // comparison inlined into two direction-specific functions: the generic
 // comparator call dominated the profile.
 func sortOrdered[T cmp.Ordered](arr arrow.Array, vals []T, desc, nullsFirst bool) []int32 {
-	type item struct {
-		v T
-		i int32
-	}
-	items := make([]item, 0, len(vals))
-	var nulls []int32
-	for i, v := range vals {
-		if arr.IsNull(i) {
-			nulls = append(nulls, int32(i))
-			continue
-		}
-		items = append(items, item{v, int32(i)})
-	}
+	items, nulls := splitNulls(arr, vals)
 	if desc {
-		slices.SortFunc(items, func(a, b item) int {
+		slices.SortFunc(items, func(a, b sortItem[T]) int {
 			if a.v != b.v {
 				if a.v > b.v {
 					return -1
@@ -127,7 +81,7 @@ func sortOrdered[T cmp.Ordered](arr arrow.Array, vals []T, desc, nullsFirst bool
 			return int(a.i - b.i)
 		})
 	} else {
-		slices.SortFunc(items, func(a, b item) int {
+		slices.SortFunc(items, func(a, b sortItem[T]) int {
 			if a.v != b.v {
 				if a.v < b.v {
 					return -1
@@ -137,7 +91,28 @@ func sortOrdered[T cmp.Ordered](arr arrow.Array, vals []T, desc, nullsFirst bool
 			return int(a.i - b.i)
 		})
 	}
-	out := make([]int32, 0, len(vals))
+	return sortedPositions(items, nulls, nullsFirst)
+}
+
+// splitNulls pairs the non-null values of arr with their positions and
+// lists the positions of its NULLs apart.
+func splitNulls[T any](arr arrow.Array, vals []T) ([]sortItem[T], []int32) {
+	items := make([]sortItem[T], 0, len(vals))
+	var nulls []int32
+	for i, v := range vals {
+		if arr.IsNull(i) {
+			nulls = append(nulls, int32(i))
+			continue
+		}
+		items = append(items, sortItem[T]{v, int32(i)})
+	}
+	return items, nulls
+}
+
+// sortedPositions lists the positions of the sorted items with the NULLs
+// before or after them.
+func sortedPositions[T any](items []sortItem[T], nulls []int32, nullsFirst bool) []int32 {
+	out := make([]int32, 0, len(items)+len(nulls))
 	if nullsFirst {
 		out = append(out, nulls...)
 	}

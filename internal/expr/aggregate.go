@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"strings"
@@ -524,17 +525,17 @@ func newMinMax(mem memory.Allocator, name string, t types.DataType) (*minMaxAcc,
 	at := types.ToArrow(t)
 	switch t.(type) {
 	case types.ByteType:
-		a.store = &fixedStore[int8]{at: at, cmp: cmpNum[int8]}
+		a.store = &fixedStore[int8]{at: at, cmp: cmp.Compare[int8]}
 	case types.ShortType:
-		a.store = &fixedStore[int16]{at: at, cmp: cmpNum[int16]}
+		a.store = &fixedStore[int16]{at: at, cmp: cmp.Compare[int16]}
 	case types.IntegerType, dateT:
-		a.store = &fixedStore[int32]{at: at, cmp: cmpNum[int32]}
+		a.store = &fixedStore[int32]{at: at, cmp: cmp.Compare[int32]}
 	case types.LongType, tsT, tsNTZT:
-		a.store = &fixedStore[int64]{at: at, cmp: cmpNum[int64]}
+		a.store = &fixedStore[int64]{at: at, cmp: cmp.Compare[int64]}
 	case types.FloatType:
-		a.store = &fixedStore[float32]{at: at, cmp: func(x, y float32) int { return floatCompare(float64(x), float64(y)) }}
+		a.store = &fixedStore[float32]{at: at, cmp: CompareFloat[float32]}
 	case types.DoubleType:
-		a.store = &fixedStore[float64]{at: at, cmp: floatCompare}
+		a.store = &fixedStore[float64]{at: at, cmp: CompareFloat[float64]}
 	case types.StringType:
 		a.store = &stringStore{}
 	case types.BooleanType:
@@ -583,16 +584,6 @@ func (a *minMaxAcc) MergeState(groups []uint32, numGroups int, state []arrow.Arr
 }
 func (a *minMaxAcc) Finish() (arrow.Array, error) { return a.store.array(a.mem, a.seen), nil }
 func (a *minMaxAcc) Release()                     { a.seen = nil }
-
-func cmpNum[T int8 | int16 | int32 | int64](x, y T) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
 
 type fixedStore[T physical] struct {
 	at   arrow.DataType

@@ -83,73 +83,38 @@ func scalarOf(a, b arrow.Array) bool { return b.Len() == 1 && a.Len() != 1 }
 
 func numericArith(op BinaryOperator, t types.DataType) (func(memory.Allocator, arrow.Array, arrow.Array) (arrow.Array, error), error) {
 	at := types.ToArrow(t)
-	wrap := func(f func(memory.Allocator, arrow.Array, arrow.Array) arrow.Array) func(memory.Allocator, arrow.Array, arrow.Array) (arrow.Array, error) {
-		return func(m memory.Allocator, a, b arrow.Array) (arrow.Array, error) { return f(m, a, b), nil }
-	}
 	switch t.(type) {
 	case types.ByteType:
-		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithInt[int8](m, op, at, a, b) }), nil
+		return arithKernel[int8](op, at), nil
 	case types.ShortType:
-		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithInt[int16](m, op, at, a, b) }), nil
+		return arithKernel[int16](op, at), nil
 	case types.IntegerType:
-		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithInt[int32](m, op, at, a, b) }), nil
+		return arithKernel[int32](op, at), nil
 	case types.LongType:
-		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithInt[int64](m, op, at, a, b) }), nil
+		return arithKernel[int64](op, at), nil
 	case types.FloatType:
-		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithFloat[float32](m, op, at, a, b) }), nil
+		return arithKernel[float32](op, at), nil
 	case types.DoubleType:
-		return wrap(func(m memory.Allocator, a, b arrow.Array) arrow.Array { return arithFloat[float64](m, op, at, a, b) }), nil
+		return arithKernel[float64](op, at), nil
 	}
 	return nil, fmt.Errorf("arithmetic on %s: %w", t.SQL(), ErrUnsupported)
 }
 
-// arithInt wraps on overflow like Spark's non-ANSI mode (and Java); a zero
-// divisor yields NULL.
-func arithInt[T int8 | int16 | int32 | int64](mem memory.Allocator, op BinaryOperator, at arrow.DataType, a, b arrow.Array) arrow.Array {
-	n := a.Len()
-	av, bv := values[T](a), values[T](b)
-	o := newFixedOut[T](mem, n, validityOf(mem, n, a, b))
-	if scalarOf(a, b) {
-		arithScalar(op, av, values[T](b)[0], o.vals, o.valid)
-		return o.finish(at)
+func arithKernel[T physical](op BinaryOperator, at arrow.DataType) func(memory.Allocator, arrow.Array, arrow.Array) (arrow.Array, error) {
+	return func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) {
+		return arith[T](mem, op, at, a, b), nil
 	}
-	r := o.vals
-	switch op {
-	case OpAdd:
-		for i := range r {
-			r[i] = av[i] + bv[i]
-		}
-	case OpSub:
-		for i := range r {
-			r[i] = av[i] - bv[i]
-		}
-	case OpMul:
-		for i := range r {
-			r[i] = av[i] * bv[i]
-		}
-	case OpDiv, OpMod:
-		for i := range r {
-			if bv[i] == 0 {
-				o.valid.clear(i)
-				continue
-			}
-			if op == OpDiv {
-				r[i] = av[i] / bv[i]
-			} else {
-				r[i] = av[i] % bv[i]
-			}
-		}
-	}
-	return o.finish(at)
 }
 
-// arithFloat: Spark returns NULL for a zero divisor even for doubles.
-func arithFloat[T float32 | float64](mem memory.Allocator, op BinaryOperator, at arrow.DataType, a, b arrow.Array) arrow.Array {
+// arith is one kernel for integers and floats: integers wrap on overflow
+// like Spark's non-ANSI mode (and Java), and a zero divisor yields NULL for
+// both (Spark returns NULL even for doubles, where Go would give Inf/NaN).
+func arith[T physical](mem memory.Allocator, op BinaryOperator, at arrow.DataType, a, b arrow.Array) arrow.Array {
 	n := a.Len()
 	av, bv := values[T](a), values[T](b)
 	o := newFixedOut[T](mem, n, validityOf(mem, n, a, b))
 	if scalarOf(a, b) {
-		arithScalar(op, av, values[T](b)[0], o.vals, o.valid)
+		arithScalar(op, av, bv[0], o.vals, o.valid)
 		return o.finish(at)
 	}
 	r := o.vals
@@ -180,14 +145,20 @@ func arithFloat[T float32 | float64](mem memory.Allocator, op BinaryOperator, at
 				o.valid.clear(i)
 				continue
 			}
-			r[i] = T(math.Mod(float64(av[i]), float64(bv[i])))
+			// isFloat folds to a constant in each instantiation, so
+			// integers get Java's truncated % inline, with no test per row.
+			if isFloat[T]() {
+				r[i] = floatRem(av[i], bv[i])
+			} else {
+				r[i] = av[i] - (av[i]/bv[i])*bv[i]
+			}
 		}
 	}
 	return o.finish(at)
 }
 
 // arithScalar is the broadcast loop for a constant right operand.
-func arithScalar[T int8 | int16 | int32 | int64 | float32 | float64](op BinaryOperator, av []T, y T, r []T, valid bitmap) {
+func arithScalar[T physical](op BinaryOperator, av []T, y T, r []T, valid bitmap) {
 	switch op {
 	case OpAdd:
 		for i := range r {
@@ -219,19 +190,22 @@ func arithScalar[T int8 | int16 | int32 | int64 | float32 | float64](op BinaryOp
 			return
 		}
 		for i := range r {
-			r[i] = modOf(av[i], y)
+			if isFloat[T]() {
+				r[i] = floatRem(av[i], y)
+			} else {
+				r[i] = av[i] - (av[i]/y)*y
+			}
 		}
 	}
 }
 
-// modOf is Java's remainder for integers and floats alike.
-func modOf[T int8 | int16 | int32 | int64 | float32 | float64](x, y T) T {
-	switch any(x).(type) {
-	case float32, float64:
-		return T(math.Mod(float64(x), float64(y)))
-	}
-	return x - (x/y)*y
-}
+// isFloat reports whether T is a floating-point type: only there does one
+// half not truncate to zero.
+func isFloat[T physical]() bool { return T(1)/2 != 0 }
+
+// floatRem is Java's % on floating point: truncated, with the sign of the
+// dividend (math.Mod's definition).
+func floatRem[T physical](x, y T) T { return T(math.Mod(float64(x), float64(y))) }
 
 func decValues(a arrow.Array) []decimal128.Num {
 	return a.(*array.Decimal128).Values()

@@ -3,7 +3,6 @@ package expr
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -21,28 +20,24 @@ func cmpOrdered[T int8 | int16 | int32 | int64](a, b arrow.Array, out []int8) {
 	if scalarOf(a, b) {
 		y := bv[0]
 		for i, x := range av {
-			switch {
-			case x < y:
-				out[i] = -1
-			case x > y:
-				out[i] = 1
-			default:
-				out[i] = 0
-			}
+			out[i] = compareInt(x, y)
 		}
 		return
 	}
 	for i := range out {
-		x, y := av[i], bv[i]
-		switch {
-		case x < y:
-			out[i] = -1
-		case x > y:
-			out[i] = 1
-		default:
-			out[i] = 0
-		}
+		out[i] = compareInt(av[i], bv[i])
 	}
+}
+
+// compareInt is small enough to inline into cmpOrdered's loops.
+func compareInt[T int8 | int16 | int32 | int64](x, y T) int8 {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
 }
 
 // cmpFloat orders NaN above every other value and equal to itself, as
@@ -50,21 +45,20 @@ func cmpOrdered[T int8 | int16 | int32 | int64](a, b arrow.Array, out []int8) {
 func cmpFloat[T float32 | float64](a, b arrow.Array, out []int8) {
 	av, bv := values[T](a), values[T](b)
 	if scalarOf(a, b) {
-		y := float64(bv[0])
-		if math.IsNaN(y) {
+		y := bv[0]
+		if y != y {
 			for i, x := range av {
-				out[i] = int8(floatCompare(float64(x), y))
+				out[i] = int8(CompareFloat(x, y))
 			}
 			return
 		}
 		for i, x := range av {
-			xf := float64(x)
 			switch {
-			case xf < y:
+			case x < y:
 				out[i] = -1
-			case xf > y:
+			case x > y:
 				out[i] = 1
-			case xf == y:
+			case x == y:
 				out[i] = 0
 			default: // x is NaN
 				out[i] = 1
@@ -73,11 +67,14 @@ func cmpFloat[T float32 | float64](a, b arrow.Array, out []int8) {
 		return
 	}
 	for i := range out {
-		out[i] = int8(floatCompare(float64(av[i]), float64(bv[i])))
+		out[i] = int8(CompareFloat(av[i], bv[i]))
 	}
 }
 
-func floatCompare(x, y float64) int {
+// CompareFloat is Spark's total order of floating-point values, used by
+// comparisons, min/max and sorting alike: NaN is above every other value
+// and equal to itself, and -0.0 equals 0.0.
+func CompareFloat[T float32 | float64](x, y T) int {
 	switch {
 	case x < y:
 		return -1
@@ -86,7 +83,8 @@ func floatCompare(x, y float64) int {
 	case x == y:
 		return 0
 	}
-	xn, yn := math.IsNaN(x), math.IsNaN(y)
+	// At least one side is NaN (the only value not equal to itself).
+	xn, yn := x != x, y != y
 	switch {
 	case xn && yn:
 		return 0
