@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
@@ -54,7 +55,7 @@ func TestHashAggregate(t *testing.T) {
 			defer mem.AssertSize(t, 0)
 			var in []arrow.RecordBatch
 			for _, b := range tc.rows {
-				in = append(in, rec(t, mem, aggInType, b...))
+				in = append(in, exectest.Batch(t, mem, aggInType, b...))
 			}
 			defer releaseRecs(in)
 			var keys []expr.Evaluator
@@ -81,8 +82,8 @@ func TestHashAggregate(t *testing.T) {
 func TestHashAggregatorStateRoundTrip(t *testing.T) {
 	ctx, mem := testCtx(t)
 	defer mem.AssertSize(t, 0)
-	b1 := rec(t, mem, aggInType, []any{"a", 1}, []any{"b", nil}, []any{nil, 5})
-	b2 := rec(t, mem, aggInType, []any{"a", 2}, []any{"c", 9}, []any{nil, 1})
+	b1 := exectest.Batch(t, mem, aggInType, []any{"a", 1}, []any{"b", nil}, []any{nil, 5})
+	b2 := exectest.Batch(t, mem, aggInType, []any{"a", 2}, []any{"c", 9}, []any{nil, 1})
 	defer b1.Release()
 	defer b2.Release()
 	consume := func(a *HashAggregator, r arrow.RecordBatch) {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
@@ -33,10 +34,10 @@ func TestHashJoinTypes(t *testing.T) {
 			ctx, mem := testCtx(t)
 			defer mem.AssertSize(t, 0)
 			// NULL keys on both sides must never match each other.
-			l1 := rec(t, mem, leftType, []any{1, "a"}, []any{2, "b"})
-			l2 := rec(t, mem, leftType, []any{nil, "c"}, []any{3, "d"})
-			r1 := rec(t, mem, rightType, []any{1, "x"}, []any{nil, "z"})
-			r2 := rec(t, mem, rightType, []any{1, "y"}, []any{4, "w"})
+			l1 := exectest.Batch(t, mem, leftType, []any{1, "a"}, []any{2, "b"})
+			l2 := exectest.Batch(t, mem, leftType, []any{nil, "c"}, []any{3, "d"})
+			r1 := exectest.Batch(t, mem, rightType, []any{1, "x"}, []any{nil, "z"})
+			r2 := exectest.Batch(t, mem, rightType, []any{1, "y"}, []any{4, "w"})
 			defer func() {
 				for _, r := range []interface{ Release() }{l1, l2, r1, r2} {
 					r.Release()
@@ -73,8 +74,8 @@ func TestHashJoinStringKeysAndResidual(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, mem := testCtx(t)
 			defer mem.AssertSize(t, 0)
-			l := rec(t, mem, lt, []any{"p", 1, 10}, []any{"q", 2, 20}, []any{"p", 2, 30})
-			r := rec(t, mem, rt, []any{"p", 1, 5}, []any{"q", 2, 7}, []any{"p", 1, 50}, []any{"q", 1, 99})
+			l := exectest.Batch(t, mem, lt, []any{"p", 1, 10}, []any{"q", 2, 20}, []any{"p", 2, 30})
+			r := exectest.Batch(t, mem, rt, []any{"p", 1, 5}, []any{"q", 2, 7}, []any{"p", 1, 50}, []any{"q", 1, 99})
 			defer l.Release()
 			defer r.Release()
 			var res expr.Evaluator
@@ -100,8 +101,8 @@ func TestHashJoinStringKeysAndResidual(t *testing.T) {
 func TestHashJoinCross(t *testing.T) {
 	ctx, mem := testCtx(t)
 	defer mem.AssertSize(t, 0)
-	l := rec(t, mem, leftType, []any{1, "a"}, []any{2, "b"})
-	r := rec(t, mem, rightType, []any{7, "x"}, []any{8, "y"}, []any{9, "z"})
+	l := exectest.Batch(t, mem, leftType, []any{1, "a"}, []any{2, "b"})
+	r := exectest.Batch(t, mem, rightType, []any{7, "x"}, []any{8, "y"}, []any{9, "z"})
 	defer l.Release()
 	defer r.Release()
 	j, err := NewHashJoin(source(leftType, l), source(rightType, r), CrossJoin, nil, nil, nil, "")

@@ -2,18 +2,15 @@ package exec
 
 import (
 	"context"
-	"errors"
-	"io"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
@@ -22,35 +19,6 @@ func testCtx(t testing.TB) (context.Context, *memory.CheckedAllocator) {
 	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 	ctx := compute.WithAllocator(expr.WithAllocator(context.Background(), mem), mem)
 	return ctx, mem
-}
-
-// rec builds a batch from rows of Go values (nil is NULL) for st.
-func rec(t testing.TB, mem memory.Allocator, st types.StructType, rows ...[]any) arrow.RecordBatch {
-	t.Helper()
-	b := array.NewRecordBuilder(mem, st.ArrowSchema())
-	defer b.Release()
-	for _, row := range rows {
-		for i, v := range row {
-			fb := b.Field(i)
-			if v == nil {
-				fb.AppendNull()
-				continue
-			}
-			switch fb := fb.(type) {
-			case *array.Int32Builder:
-				fb.Append(int32(v.(int)))
-			case *array.Int64Builder:
-				fb.Append(int64(v.(int)))
-			case *array.Float64Builder:
-				fb.Append(v.(float64))
-			case *array.StringBuilder:
-				fb.Append(v.(string))
-			default:
-				t.Fatalf("rec: unsupported builder %T", fb)
-			}
-		}
-	}
-	return b.NewRecordBatch()
 }
 
 // source is a leaf operator over batches (retained per Open).
@@ -94,28 +62,11 @@ func rows(t testing.TB, ctx context.Context, op Operator) []string {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	var out []string
-	for {
-		b, err := r.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range int(b.NumRows()) {
-			vals := make([]string, b.NumCols())
-			for c := range vals {
-				if b.Column(c).IsNull(i) {
-					vals[c] = "NULL"
-				} else {
-					vals[c] = b.Column(c).ValueStr(i)
-				}
-			}
-			out = append(out, strings.Join(vals, ","))
-		}
-		b.Release()
+	out, err := exectest.Rows(ctx, r, ",")
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }
 
 func sorted(s []string) []string {

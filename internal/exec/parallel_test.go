@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
@@ -46,7 +47,7 @@ func TestParallel(t *testing.T) {
 			defer mem.AssertSize(t, 0)
 			var in []arrow.RecordBatch
 			for i := range 100 {
-				in = append(in, rec(t, mem, st, []any{i, "x"}))
+				in = append(in, exectest.Batch(t, mem, st, []any{i, "x"}))
 			}
 			defer releaseRecs(in)
 			var ev expr.Evaluator = failing{ref(t, st, 0), tc.bad}

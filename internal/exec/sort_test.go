@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
@@ -40,7 +41,7 @@ func TestSortNullOrdering(t *testing.T) {
 			defer mem.AssertSize(t, 0)
 			var in []arrow.RecordBatch
 			for _, b := range batches {
-				in = append(in, rec(t, mem, sortType, b...))
+				in = append(in, exectest.Batch(t, mem, sortType, b...))
 			}
 			defer releaseRecs(in)
 			s := NewSort(source(sortType, in...), []SortKey{{Expr: ref(t, sortType, 0), Desc: tc.desc, NullsFirst: tc.nullsFirst, Name: "x"}},
@@ -72,7 +73,7 @@ func TestSortMultiKeyTopNCompacts(t *testing.T) {
 	var in []arrow.RecordBatch
 	// 50 batches of 3 rows: the top-N compacts its buffer many times.
 	for i := range 50 {
-		in = append(in, rec(t, mem, st, []any{"b", i}, []any{"a", i}, []any{"c", 100 - i}))
+		in = append(in, exectest.Batch(t, mem, st, []any{"b", i}, []any{"a", i}, []any{"c", 100 - i}))
 	}
 	defer releaseRecs(in)
 	s := NewSort(source(st, in...), []SortKey{
@@ -109,9 +110,9 @@ func TestLimitUnionDistinct(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, mem := testCtx(t)
 			defer mem.AssertSize(t, 0)
-			a := rec(t, mem, st, []any{1, "a"}, []any{2, "b"})
-			b := rec(t, mem, st, []any{1, "a"}, []any{nil, "c"}, []any{nil, "c"})
-			c := rec(t, mem, st, []any{9, "z"})
+			a := exectest.Batch(t, mem, st, []any{1, "a"}, []any{2, "b"})
+			b := exectest.Batch(t, mem, st, []any{1, "a"}, []any{nil, "c"}, []any{nil, "c"})
+			c := exectest.Batch(t, mem, st, []any{9, "z"})
 			defer releaseRecs([]arrow.RecordBatch{a, b, c})
 			got := rows(t, ctx, tc.build([]Operator{source(st, a, b), source(st, c)}))
 			if !slices.Equal(got, tc.want) {
@@ -125,7 +126,7 @@ func TestProjectFilter(t *testing.T) {
 	ctx, mem := testCtx(t)
 	defer mem.AssertSize(t, 0)
 	st := types.NewStruct(types.Field("k", types.Long), types.Field("v", types.String))
-	a := rec(t, mem, st, []any{1, "a"}, []any{nil, "b"}, []any{3, "c"})
+	a := exectest.Batch(t, mem, st, []any{1, "a"}, []any{nil, "b"}, []any{3, "c"})
 	defer a.Release()
 	// k > 1: the NULL row counts as false.
 	pred := compileT(t, &expr.Binary{Op: expr.OpGt, Left: &expr.BoundRef{Index: 0, Name: "k", Type: types.Long, Nullable: true}, Right: expr.Lit(int64(1))})
@@ -157,7 +158,7 @@ func TestCancellation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, mem := testCtx(t)
 			defer mem.AssertSize(t, 0)
-			a := rec(t, mem, st, []any{1, "a"})
+			a := exectest.Batch(t, mem, st, []any{1, "a"})
 			defer a.Release()
 			ctx, cancel := context.WithCancel(ctx)
 			cancel()

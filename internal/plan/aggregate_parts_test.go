@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
@@ -22,8 +23,8 @@ func TestAggregatePartsIncremental(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	ctx := compute.WithAllocator(expr.WithAllocator(context.Background(), mem), mem)
 	st := types.NewStruct(types.Field("patient_name", types.String), types.Field("heartrate", types.Double), types.Field("device_id", types.Integer))
-	mb1 := table(t, mem, st, []any{"Ann", 60.2, 1}, []any{"Bob", 80.0, 2}, []any{"Ann", nil, 3})
-	mb2 := table(t, mem, st, []any{"Bob", 90.5, nil}, []any{"Cy", 70.0, 4}, []any{"Ann", 61.0, 5})
+	mb1 := exectest.Batch(t, mem, st, []any{"Ann", 60.2, 1}, []any{"Bob", 80.0, 2}, []any{"Ann", nil, 3})
+	mb2 := exectest.Batch(t, mem, st, []any{"Bob", 90.5, nil}, []any{"Cy", 70.0, 4}, []any{"Ann", 61.0, 5})
 	gold := func(in Node) Node {
 		return &Sort{
 			Input: &Aggregate{Input: in, GroupBy: []expr.Expr{col("patient_name")},

@@ -2,52 +2,17 @@ package plan
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
-	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
-
-// table builds an in-memory batch from rows of Go values (nil is NULL).
-func table(t testing.TB, mem memory.Allocator, st types.StructType, rows ...[]any) arrow.RecordBatch {
-	t.Helper()
-	schema := st.ArrowSchema()
-	b := array.NewRecordBuilder(mem, schema)
-	defer b.Release()
-	for _, row := range rows {
-		for i, v := range row {
-			fb := b.Field(i)
-			if v == nil {
-				fb.AppendNull()
-				continue
-			}
-			switch fb := fb.(type) {
-			case *array.Int32Builder:
-				fb.Append(int32(v.(int)))
-			case *array.Int64Builder:
-				fb.Append(int64(v.(int)))
-			case *array.Float64Builder:
-				fb.Append(v.(float64))
-			case *array.StringBuilder:
-				fb.Append(v.(string))
-			case *array.BooleanBuilder:
-				fb.Append(v.(bool))
-			default:
-				t.Fatalf("table: unsupported builder %T", fb)
-			}
-		}
-	}
-	return b.NewRecordBatch()
-}
 
 // memSource is a Source over batches, recording the requests it gets.
 type memSource struct {
@@ -109,34 +74,19 @@ func asc(e expr.Expr) *expr.SortOrder  { return &expr.SortOrder{Child: e, NullsF
 // line per row, values separated by " | ", NULL for nulls.
 func formatRows(ctx context.Context, r batch.Reader) (string, error) {
 	defer r.Close()
-	var b strings.Builder
 	names := make([]string, r.Schema().NumFields())
 	for i, f := range r.Schema().Fields() {
 		names[i] = f.Name
 	}
-	b.WriteString(strings.Join(names, " | ") + "\n")
-	for {
-		rec, err := r.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return b.String(), nil
-		}
-		if err != nil {
-			return "", err
-		}
-		for row := range int(rec.NumRows()) {
-			vals := make([]string, rec.NumCols())
-			for c := range vals {
-				a := rec.Column(c)
-				if a.IsNull(row) {
-					vals[c] = "NULL"
-				} else {
-					vals[c] = a.ValueStr(row)
-				}
-			}
-			b.WriteString(strings.Join(vals, " | ") + "\n")
-		}
-		rec.Release()
+	rows, err := exectest.Rows(ctx, r, " | ")
+	if err != nil {
+		return "", err
 	}
+	var b strings.Builder
+	for _, line := range append([]string{strings.Join(names, " | ")}, rows...) {
+		b.WriteString(line + "\n")
+	}
+	return b.String(), nil
 }
 
 func must[T any](v T, err error) T {

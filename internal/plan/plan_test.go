@@ -11,6 +11,7 @@ import (
 	"github.com/cockroachdb/datadriven"
 
 	"github.com/ingotdata/ingot/internal/exec"
+	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
@@ -30,22 +31,22 @@ var (
 // way the DataFrame API or the SQL front end would build them.
 func fixtures(t *testing.T, mem memory.Allocator) (map[string]func() Node, func()) {
 	bronze := &memSource{name: "healthcare_dlh.fact_heartbeat_bronze", schema: bronzeType, batches: []arrow.RecordBatch{
-		table(t, mem, bronzeType,
+		exectest.Batch(t, mem, bronzeType,
 			[]any{"1", "60.5", "100", "1700000000000000"},
 			[]any{"2", "90.1", "200", "1700000001000000"},
 			[]any{"3", "70.0", "100", "1700000002000000"},
 			[]any{"4", "80.0", nil, "1700000003000000"},
 		),
-		table(t, mem, bronzeType,
+		exectest.Batch(t, mem, bronzeType,
 			[]any{"5", "75.25", "300", "1700000004000000"},
 			[]any{"6", "99.9", "999", "1700000005000000"},
 		),
 	}}
 	patients := &memSource{name: "healthcare_dlh.dim_patients", schema: patientType, batches: []arrow.RecordBatch{
-		table(t, mem, patientType, []any{100, "Caitlin Garcia"}, []any{200, "Anthony Perez"}, []any{300, "Tanya Diaz"}, []any{400, "Nobody"}),
+		exectest.Batch(t, mem, patientType, []any{100, "Caitlin Garcia"}, []any{200, "Anthony Perez"}, []any{300, "Tanya Diaz"}, []any{400, "Nobody"}),
 	}}
 	silverRows := &LocalRelation{Struct: silverType, Batches: []arrow.RecordBatch{
-		table(t, mem, types.NewStruct(types.Field("device_id", types.Integer), types.Field("mrn", types.Long),
+		exectest.Batch(t, mem, types.NewStruct(types.Field("device_id", types.Integer), types.Field("mrn", types.Long),
 			types.Field("datetime", types.Long), types.Field("heartrate", types.Double), types.Field("patient_name", types.String)),
 			[]any{1, 100, 1, 60.5, "Caitlin Garcia"},
 			[]any{3, 100, 2, 70.0, "Caitlin Garcia"},
