@@ -17,6 +17,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/storage"
@@ -54,6 +55,11 @@ type corpusCheck struct {
 var caseTimeZones = map[string]string{
 	"golden/data-reader-partition-values": "America/Los_Angeles",
 }
+
+// leakExempt are cases whose scans leak inside arrow-go, not here:
+// v18.8.0's DELTA_BINARY_PACKED decoder (deltaBitPackDecoder.initBlock)
+// never frees a 64-byte block buffer.
+var leakExempt = map[string]bool{"parquet-decimal-dictionaries": true}
 
 // TestCorpus walks every case of the shared compatibility corpus, runs
 // every check kind, prints a pass count per suite, and fails when a case
@@ -228,12 +234,19 @@ func snapshotFor(ctx context.Context, tbl *Table, version json.RawMessage) (*Sna
 	return tbl.Snapshot(ctx)
 }
 
-func scanCheck(ctx context.Context, tbl *Table, dir string, chk corpusCheck, loc *time.Location) error {
+func scanCheck(ctx context.Context, tbl *Table, dir string, chk corpusCheck, loc *time.Location) (err error) {
 	snap, err := snapshotFor(ctx, tbl, chk.Version)
 	if err != nil {
 		return err
 	}
-	opts := ScanOptions{TimeZone: loc}
+	// A checked allocator proves every scan releases what it allocates.
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer func() {
+		if n := mem.CurrentAlloc(); n != 0 && err == nil && !leakExempt[filepath.Base(dir)] {
+			err = fmt.Errorf("scan leaked %d bytes", n)
+		}
+	}()
+	opts := ScanOptions{TimeZone: loc, Allocator: mem}
 	var filterCol, filterVal string
 	if chk.Filter != "" {
 		// The corpus' filters are "<column> = '<literal>'".
@@ -283,7 +296,7 @@ func scanCheck(ctx context.Context, tbl *Table, dir string, chk corpusCheck, loc
 		}
 		return compareRows(got, expectedInline(chk.Rows, chk.CellFormat))
 	case chk.RowCount != nil:
-		r, err := snap.Scan(ctx, ScanOptions{Columns: []string{}})
+		r, err := snap.Scan(ctx, ScanOptions{Columns: []string{}, Allocator: mem})
 		if err != nil {
 			return err
 		}

@@ -324,7 +324,9 @@ func (r *scanReader) selectRows(ctx context.Context, rec arrow.RecordBatch) (arr
 		buf.Release()
 		return rec, nil
 	}
-	mask := array.NewBooleanData(array.NewData(arrow.FixedWidthTypes.Boolean, n, []*memory.Buffer{nil, buf}, nil, 0, 0))
+	d := array.NewData(arrow.FixedWidthTypes.Boolean, n, []*memory.Buffer{nil, buf}, nil, 0, 0)
+	mask := array.NewBooleanData(d)
+	d.Release()
 	buf.Release()
 	defer mask.Release()
 	defer rec.Release()

@@ -41,6 +41,7 @@ func (c *int96Column) read(mem memory.Allocator, n int64) (arrow.Array, error) {
 	b.Reserve(int(n))
 	for remaining := n; remaining > 0; {
 		if c.cur == nil || !c.cur.HasNext() {
+			c.close()
 			if c.rowGroup >= c.pf.NumRowGroups() {
 				return nil, fmt.Errorf("parquetfile: INT96 column %d: file ended %d rows early", c.col, remaining)
 			}
@@ -66,7 +67,7 @@ func (c *int96Column) read(mem memory.Allocator, n int64) (arrow.Array, error) {
 			return nil, fmt.Errorf("parquetfile: INT96 column %d: %w", c.col, err)
 		}
 		if levels == 0 {
-			c.cur = nil
+			c.close()
 			continue
 		}
 		vi := 0
@@ -81,4 +82,13 @@ func (c *int96Column) read(mem memory.Allocator, n int64) (arrow.Array, error) {
 		remaining -= levels
 	}
 	return b.NewArray(), nil
+}
+
+// close releases the current column chunk reader, whose page buffers come
+// from the reader's allocator.
+func (c *int96Column) close() {
+	if c.cur != nil {
+		c.cur.Close()
+		c.cur = nil
+	}
 }

@@ -322,6 +322,9 @@ func (r *reader) Close() error {
 	if r.rr != nil {
 		r.rr.Release()
 	}
+	for _, c := range r.int96 {
+		c.close()
+	}
 	err := r.pf.Close()
 	if cerr := r.f.Close(); err == nil {
 		err = cerr
