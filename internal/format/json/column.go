@@ -6,67 +6,28 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/ingotdata/ingot/internal/format/textread"
 	"github.com/ingotdata/ingot/types"
 )
 
-// kind is a column's Spark type reduced to what the decoder switches on.
-type kind uint8
-
-const (
-	kBool kind = iota
-	kByte
-	kShort
-	kInt
-	kLong
-	kFloat
-	kDouble
-	kString
-	kBinary
-	kDecimal
-	kDate
-	kTimestamp
-	kStruct
-	kArray
-	kMap
-	kNull
-)
-
-// column decodes JSON values of one Spark type into one Arrow builder. The
-// typed builder pointers are resolved once so the per-value path is a switch
-// and a direct append, with no interface boxing.
+// column decodes JSON values of one Spark type into one Arrow builder:
+// scalars through the shared textread.Column, nested values through the
+// struct, list and map builders and the child columns kept here.
 type column struct {
-	kind kind
-	typ  types.DataType
+	textread.Column
 	name string // dotted path, for error messages
 
-	b    array.Builder
-	bo   *array.BooleanBuilder
-	i8   *array.Int8Builder
-	i16  *array.Int16Builder
-	i32  *array.Int32Builder
-	i64  *array.Int64Builder
-	f32  *array.Float32Builder
-	f64  *array.Float64Builder
-	str  *array.StringBuilder
-	bin  *array.BinaryBuilder
-	dec  *array.Decimal128Builder
-	d32  *array.Date32Builder
-	ts   *array.TimestampBuilder
-	st   *array.StructBuilder
-	lst  *array.ListBuilder
-	mp   *array.MapBuilder
-	null *array.NullBuilder
-
-	decType types.DecimalType
-	fields  *structDecoder // kStruct
-	elem    *column        // kArray
-	key     *column        // kMap
-	val     *column        // kMap
+	st     *array.StructBuilder
+	lst    *array.ListBuilder
+	mp     *array.MapBuilder
+	fields *structDecoder // KindStruct
+	elem   *column        // KindArray
+	key    *column        // KindMap
+	val    *column        // KindMap
 }
 
 // structDecoder fills the fields of one struct (or the top-level record)
@@ -94,43 +55,21 @@ func newStructDecoder(s types.StructType, builders func(i int) array.Builder, pr
 }
 
 func newColumn(t types.DataType, b array.Builder, name string) (*column, error) {
-	c := &column{typ: t, b: b, name: name}
+	col, ok := textread.NewColumn(t, b)
+	if !ok {
+		return nil, fmt.Errorf("json: column %s: cannot read %s: %w", name, t.SimpleString(), types.ErrUnsupportedType)
+	}
+	c := &column{Column: col, name: name}
 	switch t := t.(type) {
-	case types.BooleanType:
-		c.kind, c.bo = kBool, b.(*array.BooleanBuilder)
-	case types.ByteType:
-		c.kind, c.i8 = kByte, b.(*array.Int8Builder)
-	case types.ShortType:
-		c.kind, c.i16 = kShort, b.(*array.Int16Builder)
-	case types.IntegerType:
-		c.kind, c.i32 = kInt, b.(*array.Int32Builder)
-	case types.LongType:
-		c.kind, c.i64 = kLong, b.(*array.Int64Builder)
-	case types.FloatType:
-		c.kind, c.f32 = kFloat, b.(*array.Float32Builder)
-	case types.DoubleType:
-		c.kind, c.f64 = kDouble, b.(*array.Float64Builder)
-	case types.StringType:
-		c.kind, c.str = kString, b.(*array.StringBuilder)
-	case types.BinaryType:
-		c.kind, c.bin = kBinary, b.(*array.BinaryBuilder)
-	case types.DecimalType:
-		c.kind, c.dec, c.decType = kDecimal, b.(*array.Decimal128Builder), t
-	case types.DateType:
-		c.kind, c.d32 = kDate, b.(*array.Date32Builder)
-	case types.TimestampType, types.TimestampNTZType:
-		c.kind, c.ts = kTimestamp, b.(*array.TimestampBuilder)
-	case types.NullType:
-		c.kind, c.null = kNull, b.(*array.NullBuilder)
 	case types.StructType:
-		c.kind, c.st = kStruct, b.(*array.StructBuilder)
+		c.st = b.(*array.StructBuilder)
 		sd, err := newStructDecoder(t, func(i int) array.Builder { return c.st.FieldBuilder(i) }, name+".")
 		if err != nil {
 			return nil, err
 		}
 		c.fields = sd
 	case types.ArrayType:
-		c.kind, c.lst = kArray, b.(*array.ListBuilder)
+		c.lst = b.(*array.ListBuilder)
 		e, err := newColumn(t.ElementType, c.lst.ValueBuilder(), name+".element")
 		if err != nil {
 			return nil, err
@@ -140,7 +79,7 @@ func newColumn(t types.DataType, b array.Builder, name string) (*column, error) 
 		if _, ok := t.KeyType.(types.StringType); !ok {
 			return nil, fmt.Errorf("json: column %s: map keys must be string, not %s: %w", name, t.KeyType.SimpleString(), types.ErrUnsupportedType)
 		}
-		c.kind, c.mp = kMap, b.(*array.MapBuilder)
+		c.mp = b.(*array.MapBuilder)
 		k, err := newColumn(t.KeyType, c.mp.KeyBuilder(), name+".key")
 		if err != nil {
 			return nil, err
@@ -150,8 +89,6 @@ func newColumn(t types.DataType, b array.Builder, name string) (*column, error) 
 			return nil, err
 		}
 		c.key, c.val = k, v
-	default:
-		return nil, fmt.Errorf("json: column %s: cannot read %s: %w", name, t.SimpleString(), types.ErrUnsupportedType)
 	}
 	return c, nil
 }
@@ -176,7 +113,7 @@ func (v *valueDecoder) miss(c *column, off int64, got string) {
 	if v.bad == nil {
 		v.bad = &mismatch{col: c, off: off, got: got}
 	}
-	c.b.AppendNull()
+	c.AppendNull()
 }
 
 // skipMiss skips the value the decoder is at and records a mismatch.
@@ -232,7 +169,7 @@ func (v *valueDecoder) read(c *column) error {
 		if _, err := d.ReadToken(); err != nil {
 			return err
 		}
-		c.b.AppendNull()
+		c.AppendNull()
 		return nil
 	case 0, ']', '}':
 		_, err := d.ReadToken() // surfaces the syntax error
@@ -241,23 +178,23 @@ func (v *valueDecoder) read(c *column) error {
 		}
 		return err
 	}
-	switch c.kind {
-	case kBool:
+	switch c.Kind {
+	case textread.KindBool:
 		if k != 't' && k != 'f' {
 			return v.skipMiss(c, k)
 		}
 		if _, err := d.ReadToken(); err != nil {
 			return err
 		}
-		c.bo.Append(k == 't')
+		c.AppendBool(k == 't')
 		return nil
-	case kByte, kShort, kInt, kLong:
+	case textread.KindByte, textread.KindShort, textread.KindInt, textread.KindLong:
 		return v.readInt(c, k)
-	case kFloat, kDouble:
+	case textread.KindFloat, textread.KindDouble:
 		return v.readFloat(c, k)
-	case kString:
+	case textread.KindString:
 		return v.readString(c, k)
-	case kBinary:
+	case textread.KindBinary:
 		if k != '"' {
 			return v.skipMiss(c, k)
 		}
@@ -272,19 +209,19 @@ func (v *valueDecoder) read(c *column) error {
 			v.miss(c, off, "non-base64 string")
 			return nil
 		}
-		c.bin.Append(out[:n])
+		c.AppendBinary(out[:n])
 		return nil
-	case kDecimal:
+	case textread.KindDecimal:
 		return v.readDecimal(c, k)
-	case kDate, kTimestamp:
+	case textread.KindDate, textread.KindTimestamp:
 		return v.readTime(c, k)
-	case kNull:
+	case textread.KindNull:
 		if err := d.SkipValue(); err != nil {
 			return err
 		}
-		c.null.AppendNull()
+		c.AppendNull()
 		return nil
-	case kStruct:
+	case textread.KindStruct:
 		if k != '{' {
 			return v.skipMiss(c, k)
 		}
@@ -293,7 +230,7 @@ func (v *valueDecoder) read(c *column) error {
 		}
 		c.st.Append(true)
 		return v.readObject(c.fields)
-	case kArray:
+	case textread.KindArray:
 		if k != '[' {
 			return v.skipMiss(c, k)
 		}
@@ -308,7 +245,7 @@ func (v *valueDecoder) read(c *column) error {
 		}
 		_, err := d.ReadToken()
 		return err
-	case kMap:
+	case textread.KindMap:
 		if k != '{' {
 			return v.skipMiss(c, k)
 		}
@@ -321,7 +258,7 @@ func (v *valueDecoder) read(c *column) error {
 			if err != nil {
 				return err
 			}
-			c.key.str.BinaryBuilder.Append(name)
+			c.key.AppendString(name)
 			if err := v.read(c.val); err != nil {
 				return err
 			}
@@ -329,7 +266,7 @@ func (v *valueDecoder) read(c *column) error {
 		_, err := d.ReadToken()
 		return err
 	}
-	return fmt.Errorf("json: internal: unhandled column kind %d", c.kind)
+	return fmt.Errorf("json: internal: unhandled column kind %d", c.Kind)
 }
 
 // readObject fills sd from the members of an object whose '{' has been read,
@@ -360,7 +297,7 @@ func (v *valueDecoder) readObject(sd *structDecoder) error {
 	}
 	for i, ok := range sd.seen {
 		if !ok {
-			sd.cols[i].b.AppendNull()
+			sd.cols[i].AppendNull()
 		}
 	}
 	return nil
@@ -385,70 +322,15 @@ func (v *valueDecoder) readInt(c *column, k jsontext.Kind) error {
 	default:
 		return v.skipMiss(c, k)
 	}
-	n, ok := parseInt(text)
+	n, ok := textread.ParseInteger(text, 64)
 	if !ok {
 		v.miss(c, off, "number "+string(text))
 		return nil
 	}
-	switch c.kind {
-	case kByte:
-		if n < math.MinInt8 || n > math.MaxInt8 {
-			v.miss(c, off, "out-of-range number "+string(text))
-			return nil
-		}
-		c.i8.Append(int8(n))
-	case kShort:
-		if n < math.MinInt16 || n > math.MaxInt16 {
-			v.miss(c, off, "out-of-range number "+string(text))
-			return nil
-		}
-		c.i16.Append(int16(n))
-	case kInt:
-		if n < math.MinInt32 || n > math.MaxInt32 {
-			v.miss(c, off, "out-of-range number "+string(text))
-			return nil
-		}
-		c.i32.Append(int32(n))
-	default:
-		c.i64.Append(n)
+	if !c.AppendInt(n) {
+		v.miss(c, off, "out-of-range number "+string(text))
 	}
 	return nil
-}
-
-// parseInt parses an optionally signed decimal integer without allocating;
-// fractions, exponents and overflow are rejected, as Spark's JSON reader
-// rejects them for integral columns.
-func parseInt(b []byte) (int64, bool) {
-	if len(b) == 0 {
-		return 0, false
-	}
-	neg := false
-	switch b[0] {
-	case '-':
-		neg, b = true, b[1:]
-	case '+':
-		b = b[1:]
-	}
-	if len(b) == 0 || len(b) > 19 {
-		return 0, false
-	}
-	var u uint64
-	for _, ch := range b {
-		if ch < '0' || ch > '9' {
-			return 0, false
-		}
-		u = u*10 + uint64(ch-'0')
-	}
-	if neg {
-		if u > 1<<63 {
-			return 0, false
-		}
-		return -int64(u), true
-	}
-	if u > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(u), true
 }
 
 // specialFloat recognises the non-numeric number strings Spark's JSON reader
@@ -475,7 +357,7 @@ func (v *valueDecoder) readFloat(c *column, k jsontext.Kind) error {
 			return err
 		}
 		f, err = strconv.ParseFloat(string(raw), 64)
-		if err != nil && !isRangeErr(err) {
+		if err != nil && !textread.IsRangeErr(err) {
 			v.miss(c, off, "number "+string(raw))
 			return nil
 		}
@@ -486,11 +368,11 @@ func (v *valueDecoder) readFloat(c *column, k jsontext.Kind) error {
 		}
 		var ok bool
 		if f, ok = specialFloat(s); !ok {
-			if !v.numStrings || !plainNumber(s) {
+			if !v.numStrings || !textread.IsDecimalNumber(s) {
 				v.miss(c, off, "string")
 				return nil
 			}
-			if f, err = strconv.ParseFloat(string(s), 64); err != nil && !isRangeErr(err) {
+			if f, err = strconv.ParseFloat(string(s), 64); err != nil && !textread.IsRangeErr(err) {
 				v.miss(c, off, "string")
 				return nil
 			}
@@ -498,53 +380,8 @@ func (v *valueDecoder) readFloat(c *column, k jsontext.Kind) error {
 	default:
 		return v.skipMiss(c, k)
 	}
-	if c.kind == kFloat {
-		c.f32.Append(float32(f))
-	} else {
-		c.f64.Append(f)
-	}
+	c.AppendFloat(f)
 	return nil
-}
-
-func isRangeErr(err error) bool {
-	ne, ok := err.(*strconv.NumError)
-	return ok && ne.Err == strconv.ErrRange
-}
-
-// plainNumber reports whether s is a decimal number as JSON writes one
-// (optional sign, digits, fraction, exponent) — not Go's hex or "inf" forms.
-func plainNumber(s []byte) bool {
-	i := 0
-	if i < len(s) && (s[i] == '-' || s[i] == '+') {
-		i++
-	}
-	digits := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i, digits = i+1, digits+1
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i, digits = i+1, digits+1
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '-' || s[i] == '+') {
-			i++
-		}
-		exp := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i, exp = i+1, exp+1
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
 }
 
 // readString stores strings as their text and any other value as its JSON
@@ -556,7 +393,7 @@ func (v *valueDecoder) readString(c *column, k jsontext.Kind) error {
 		if err != nil {
 			return err
 		}
-		c.str.BinaryBuilder.Append(s)
+		c.AppendString(s)
 		return nil
 	}
 	raw, err := v.d.ReadValue()
@@ -569,10 +406,10 @@ func (v *valueDecoder) readString(c *column, k jsontext.Kind) error {
 		if err := val.Compact(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
 			return err
 		}
-		c.str.BinaryBuilder.Append(val)
+		c.AppendString(val)
 		return nil
 	}
-	c.str.BinaryBuilder.Append(raw)
+	c.AppendString(raw)
 	return nil
 }
 
@@ -595,16 +432,16 @@ func (v *valueDecoder) readDecimal(c *column, k jsontext.Kind) error {
 	default:
 		return v.skipMiss(c, k)
 	}
-	if !plainNumber(text) {
+	if !textread.IsDecimalNumber(text) {
 		v.miss(c, off, "string")
 		return nil
 	}
-	n, err := decimal128.FromString(string(text), int32(c.decType.Precision), int32(c.decType.Scale))
+	n, err := decimal128.FromString(string(text), int32(c.Decimal.Precision), int32(c.Decimal.Scale))
 	if err != nil {
-		v.miss(c, off, "number "+string(text)+" out of range for "+c.decType.SimpleString())
+		v.miss(c, off, "number "+string(text)+" out of range for "+c.Decimal.SimpleString())
 		return nil
 	}
-	c.dec.Append(n)
+	c.AppendDecimal(n)
 	return nil
 }
 
@@ -616,24 +453,24 @@ func (v *valueDecoder) readTime(c *column, k jsontext.Kind) error {
 		if err != nil {
 			return err
 		}
-		if c.kind == kDate {
-			days, ok := parseDate(s)
+		if c.Kind == textread.KindDate {
+			days, ok := textread.ParseDate(s)
 			if !ok {
 				v.miss(c, off, "string "+strconv.Quote(string(s)))
 				return nil
 			}
-			c.d32.Append(arrow.Date32(days))
+			c.AppendDate(days)
 			return nil
 		}
-		us, ok := parseTimestamp(s)
+		us, ok := textread.ParseTimestamp(s)
 		if !ok {
 			v.miss(c, off, "string "+strconv.Quote(string(s)))
 			return nil
 		}
-		c.ts.Append(arrow.Timestamp(us))
+		c.AppendTimestamp(us)
 		return nil
 	case '0':
-		if c.kind == kDate {
+		if c.Kind == textread.KindDate {
 			return v.skipMiss(c, k)
 		}
 		// Spark reads an integral number in a timestamp column as seconds
@@ -642,12 +479,12 @@ func (v *valueDecoder) readTime(c *column, k jsontext.Kind) error {
 		if err != nil {
 			return err
 		}
-		n, ok := parseInt(raw)
+		n, ok := textread.ParseInteger(raw, 64)
 		if !ok || n > math.MaxInt64/1_000_000 || n < math.MinInt64/1_000_000 {
 			v.miss(c, off, "number "+string(raw))
 			return nil
 		}
-		c.ts.Append(arrow.Timestamp(n * 1e6))
+		c.AppendTimestamp(n * 1e6)
 		return nil
 	}
 	return v.skipMiss(c, k)

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/ingotdata/ingot/internal/format/textread"
 )
 
 var decoderOptions = []jsontext.Options{
@@ -49,14 +51,10 @@ type framer struct {
 func newFramer(name string, data []byte, multi, drop bool) *framer {
 	f := &framer{name: name, data: data, multi: multi, drop: drop, dec: jsontext.NewDecoder(bytes.NewReader(nil)),
 		shared: !multi && !drop, prevEnd: -1}
-	if bytes.HasPrefix(data, utf8BOM) {
-		f.skip = len(utf8BOM) // editors on Windows write one; it is not JSON
-		f.next = f.skip
-	}
+	f.skip = textread.BOMLen(data)
+	f.next = f.skip
 	return f
 }
-
-var utf8BOM = []byte("\xef\xbb\xbf")
 
 // err turns a tokenizer error into a positioned one.
 func (f *framer) err(err error) error {

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/ingotdata/ingot/internal/format/textread"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -23,9 +23,9 @@ import (
 // no fields is dropped. Malformed JSON is an error naming file, line and
 // column (DropMalformed skips it).
 func Infer(r io.Reader, name string, opts Options) (types.StructType, error) {
-	data, err := io.ReadAll(r)
+	data, err := textread.ReadAll(r, "json", name)
 	if err != nil {
-		return types.StructType{}, fmt.Errorf("json: read %s: %w", name, err)
+		return types.StructType{}, err
 	}
 	return InferBytes(data, name, opts)
 }
@@ -35,7 +35,6 @@ func InferBytes(data []byte, name string, opts Options) (types.StructType, error
 	f := newFramer(name, data, opts.MultiLine, opts.Mode == DropMalformed)
 	in := inferrer{vd: valueDecoder{d: f.dec}, asString: opts.PrimitivesAsString, decimals: opts.PrefersDecimal}
 	root := &node{kind: nStruct, fields: map[string]*node{}}
-	ratio := opts.SamplingRatio
 	for i := 0; ; i++ {
 		ok, err := f.Next()
 		if err != nil {
@@ -44,9 +43,7 @@ func InferBytes(data []byte, name string, opts Options) (types.StructType, error
 		if !ok {
 			break
 		}
-		// Sample every k-th record deterministically, so the same file
-		// always infers the same schema.
-		if ratio > 0 && ratio < 1 && math.Floor(float64(i+1)*ratio) == math.Floor(float64(i)*ratio) {
+		if !textread.Sampled(i, opts.SamplingRatio) {
 			err = skipMembers(f.dec)
 		} else {
 			err = in.object(root)
@@ -271,30 +268,18 @@ func (in *inferrer) value(n *node) error {
 func (in *inferrer) number(raw []byte) (nodeKind, int, int) {
 	fractional := bytes.ContainsAny(raw, ".eE")
 	if !fractional {
-		if _, ok := parseInt(raw); ok {
+		if _, ok := textread.ParseInteger(raw, 64); ok {
 			return nLong, 0, 0
 		}
-		p := len(strings.TrimLeft(strings.TrimLeft(string(raw), "-+"), "0"))
-		if p <= types.MaxDecimalPrecision {
-			return nDecimal, max(p, 1), 0
-		}
+	} else if !in.decimals || bytes.ContainsAny(raw, "eE") {
 		return nDouble, 0, 0
 	}
-	if !in.decimals || bytes.ContainsAny(raw, "eE") {
+	// A JSON number without an exponent is a plain decimal literal.
+	p, s, ok := textread.DecimalShape(raw)
+	if !ok || p > types.MaxDecimalPrecision {
 		return nDouble, 0, 0
 	}
-	digitsStr := strings.TrimLeft(string(raw), "-+")
-	dot := strings.IndexByte(digitsStr, '.')
-	scale := len(digitsStr) - dot - 1
-	unscaled := strings.TrimLeft(strings.Replace(digitsStr, ".", "", 1), "0")
-	p := max(len(unscaled), 1)
-	// BigDecimal's precision counts the unscaled digits; Spark widens it to
-	// at least the scale ("0.05" is decimal(2,2)).
-	p = max(p, scale)
-	if p > types.MaxDecimalPrecision {
-		return nDouble, 0, 0
-	}
-	return nDecimal, p, scale
+	return nDecimal, p, s
 }
 
 // MergeSchemas combines the inferred schemas of two files by Spark's JSON

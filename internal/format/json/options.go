@@ -3,13 +3,14 @@ package json
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ingotdata/ingot/internal/format/textread"
 )
 
 // DefaultBatchSize is the number of rows per batch when Options.BatchSize is 0.
-const DefaultBatchSize = 8192
+const DefaultBatchSize = textread.DefaultBatchSize
 
 // Mode says what happens to a record that does not fit.
 //
@@ -18,16 +19,16 @@ const DefaultBatchSize = 8192
 // file, line and column in every mode but DropMalformed, instead of a silent
 // all-NULL row. A value that parses but does not fit its column's type (a
 // string in a bigint column) becomes NULL in Permissive mode, as in Spark.
-type Mode int
+type Mode = textread.Mode
 
 const (
 	// Permissive nulls values that do not fit their column; syntax errors fail.
-	Permissive Mode = iota
+	Permissive = textread.Permissive
 	// FailFast fails on the first syntax error or type mismatch.
-	FailFast
+	FailFast = textread.FailFast
 	// DropMalformed drops records (JSON Lines: lines; multi-line: the whole
 	// file) that are not valid JSON, and rows holding a value that does not fit.
-	DropMalformed
+	DropMalformed = textread.DropMalformed
 )
 
 // ErrMalformed marks input that is not a JSON record (syntax error, or a
@@ -35,29 +36,15 @@ const (
 var ErrMalformed = errors.New("malformed JSON record")
 
 // ErrTypeMismatch marks a value that does not fit its column (FailFast only).
-var ErrTypeMismatch = errors.New("value does not fit column type")
+var ErrTypeMismatch = textread.ErrTypeMismatch
 
 // ParseMode parses Spark's mode option names, case-insensitively.
 func ParseMode(s string) (Mode, error) {
-	switch strings.ToUpper(s) {
-	case "", "PERMISSIVE":
-		return Permissive, nil
-	case "FAILFAST":
-		return FailFast, nil
-	case "DROPMALFORMED":
-		return DropMalformed, nil
+	m, err := textread.ParseMode(s)
+	if err != nil {
+		return 0, fmt.Errorf("json: %w", err)
 	}
-	return 0, fmt.Errorf("json: unknown mode %q (want PERMISSIVE, FAILFAST or DROPMALFORMED)", s)
-}
-
-func (m Mode) String() string {
-	switch m {
-	case FailFast:
-		return "FAILFAST"
-	case DropMalformed:
-		return "DROPMALFORMED"
-	}
-	return "PERMISSIVE"
+	return m, nil
 }
 
 // Options mirror the Spark JSON source options ingot supports.
@@ -81,18 +68,4 @@ type Options struct {
 	BatchSize int
 	// Allocator for the batches' buffers (memory.DefaultAllocator when nil).
 	Allocator memory.Allocator
-}
-
-func (o Options) batchSize() int {
-	if o.BatchSize <= 0 {
-		return DefaultBatchSize
-	}
-	return o.BatchSize
-}
-
-func (o Options) allocator() memory.Allocator {
-	if o.Allocator == nil {
-		return memory.DefaultAllocator
-	}
-	return o.Allocator
 }

@@ -1,28 +1,14 @@
 package json
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/go-json-experiment/json/jsontext"
-)
 
-// lineCol turns a byte offset into a 1-based line and column (in bytes).
-// Counting newlines on demand is fine: it only runs when building an error.
-func lineCol(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	head := data[:off]
-	line = bytes.Count(head, []byte{'\n'}) + 1
-	col = int(off) - (bytes.LastIndexByte(head, '\n') + 1) + 1
-	return line, col
-}
+	"github.com/ingotdata/ingot/internal/format/textread"
+)
 
 // skipSeparators moves off past whitespace and the ':' or ',' before a value,
 // so a reported column points at the value itself.
@@ -55,12 +41,12 @@ func syntaxError(name string, data []byte, base int64, err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		msg = "unexpected end of JSON input"
 	}
-	line, col := lineCol(data, off)
+	line, col := textread.LineCol(data, int(off))
 	return fmt.Errorf("json: %s:%d:%d: %s: %w", name, line, col, msg, ErrMalformed)
 }
 
 // positionError builds an error at an absolute offset of data.
 func positionError(name string, data []byte, off int64, sentinel error, format string, args ...any) error {
-	line, col := lineCol(data, off)
+	line, col := textread.LineCol(data, int(off))
 	return fmt.Errorf("json: %s:%d:%d: %s: %w", name, line, col, fmt.Sprintf(format, args...), sentinel)
 }

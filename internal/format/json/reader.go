@@ -1,16 +1,12 @@
 package json
 
 import (
-	"context"
-	"fmt"
 	"io"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/format/textread"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -19,9 +15,9 @@ import (
 // likewise parses a multi-line file whole); batches are decoded on demand,
 // token by token, straight into Arrow builders.
 func Read(r io.Reader, name string, schema types.StructType, opts Options) (batch.Reader, error) {
-	data, err := io.ReadAll(r)
+	data, err := textread.ReadAll(r, "json", name)
 	if err != nil {
-		return nil, fmt.Errorf("json: read %s: %w", name, err)
+		return nil, err
 	}
 	return ReadBytes(data, name, schema, opts)
 }
@@ -29,126 +25,53 @@ func Read(r io.Reader, name string, schema types.StructType, opts Options) (batc
 // ReadBytes is Read over bytes already in memory; data must not change while
 // the reader is in use.
 func ReadBytes(data []byte, name string, schema types.StructType, opts Options) (batch.Reader, error) {
-	mem := opts.allocator()
-	as := schema.ArrowSchema()
-	rb := array.NewRecordBuilder(mem, as)
-	sd, err := newStructDecoder(schema, func(i int) array.Builder { return rb.Field(i) }, "")
-	if err != nil {
-		rb.Release()
-		return nil, fmt.Errorf("json: %s: %w", name, err)
-	}
-	f := newFramer(name, data, opts.MultiLine, opts.Mode == DropMalformed)
-	return &reader{
-		schema: as, mem: mem, rb: rb, sd: sd, f: f, opts: opts,
-		vd: valueDecoder{d: f.dec, numStrings: opts.AllowNumbersAsStrings},
-	}, nil
+	src := textread.Source{Format: "json", Name: name, Schema: schema, Allocator: opts.Allocator, BatchSize: opts.BatchSize}
+	return textread.NewReader(src, func(rb *array.RecordBuilder) (textread.Filler, error) {
+		sd, err := newStructDecoder(schema, func(i int) array.Builder { return rb.Field(i) }, "")
+		if err != nil {
+			return nil, err
+		}
+		f := newFramer(name, data, opts.MultiLine, opts.Mode == DropMalformed)
+		return &records{sd: sd, f: f, mode: opts.Mode, vd: valueDecoder{d: f.dec, numStrings: opts.AllowNumbersAsStrings}}, nil
+	})
 }
 
-type reader struct {
-	schema *arrow.Schema
-	mem    memory.Allocator
-	rb     *array.RecordBuilder
-	sd     *structDecoder
-	f      *framer
-	vd     valueDecoder
-	opts   Options
-	keep   []bool // DropMalformed: rows of the batch being built to keep
-	err    error
+// records fills batches from the records of one file.
+type records struct {
+	sd   *structDecoder
+	f    *framer
+	vd   valueDecoder
+	mode Mode
 }
 
-func (r *reader) Schema() *arrow.Schema { return r.schema }
-
-func (r *reader) Close() error {
-	if r.rb != nil {
-		r.rb.Release()
-		r.rb = nil
-	}
-	return nil
-}
-
-// Next decodes up to BatchSize records.
-func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	if r.err != nil {
-		return nil, r.err
-	}
-	if r.rb == nil {
-		return nil, io.EOF
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	size := r.opts.batchSize()
-	rows, dropped := 0, false
-	r.keep = r.keep[:0]
-	for rows < size {
+// Fill decodes up to n records. A record holding a value that does not fit
+// is only known to be bad once it is appended, so DropMalformed drops it
+// from the batch afterwards (and it counts toward n).
+func (r *records) Fill(n int, b *textread.Batch) error {
+	for b.Len() < n {
 		ok, err := r.f.Next()
 		if err != nil {
-			return nil, r.fail(err)
+			return err
 		}
 		if !ok {
 			break
 		}
 		r.vd.bad = nil
 		if err := r.vd.readObject(r.sd); err != nil {
-			return nil, r.fail(r.f.err(err))
+			return r.f.err(err)
 		}
-		rows++
 		if bad := r.vd.bad; bad != nil {
-			switch r.opts.Mode {
+			switch r.mode {
 			case FailFast:
 				off := skipSeparators(r.f.data, r.f.base+bad.off)
-				return nil, r.fail(positionError(r.f.name, r.f.data, off, ErrTypeMismatch,
-					"field %q: cannot read %s as %s", bad.col.name, bad.got, types.CatalogString(bad.col.typ)))
+				return positionError(r.f.name, r.f.data, off, ErrTypeMismatch,
+					"field %q: cannot read %s as %s", bad.col.name, bad.got, types.CatalogString(bad.col.Type))
 			case DropMalformed:
-				if !dropped {
-					dropped = true
-					for range rows - 1 {
-						r.keep = append(r.keep, true)
-					}
-				}
-				r.keep = append(r.keep, false)
+				b.Drop()
 				continue
 			}
 		}
-		if dropped {
-			r.keep = append(r.keep, true)
-		}
+		b.Keep()
 	}
-	if rows == 0 {
-		r.Close()
-		return nil, io.EOF
-	}
-	rec := r.rb.NewRecordBatch()
-	if !dropped {
-		return rec, nil
-	}
-	out, err := r.filter(ctx, rec)
-	if err == nil && out.NumRows() == 0 {
-		out.Release()
-		return r.Next(ctx)
-	}
-	return out, err
-}
-
-// filter drops the rows DropMalformed marked; rare, so it may use compute.
-func (r *reader) filter(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
-	defer rec.Release()
-	mb := array.NewBooleanBuilder(r.mem)
-	defer mb.Release()
-	mb.AppendValues(r.keep, nil)
-	mask := mb.NewArray()
-	defer mask.Release()
-	ctx = compute.WithAllocator(ctx, r.mem)
-	out, err := compute.FilterRecordBatch(ctx, rec, mask, compute.DefaultFilterOptions())
-	if err != nil {
-		return nil, r.fail(fmt.Errorf("json: %s: drop malformed rows: %w", r.f.name, err))
-	}
-	return out, nil
-}
-
-// fail makes err sticky and frees the partly built batch.
-func (r *reader) fail(err error) error {
-	r.err = err
-	r.Close()
-	return err
+	return nil
 }
