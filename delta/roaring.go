@@ -25,15 +25,22 @@ const (
 // bitset: a file holds at most a few million rows, so the bitset is small,
 // and membership tests in the scan's inner loop are a shift and a mask.
 type rowSet struct {
-	words []uint64
-	card  int64
+	words    []uint64
+	card     int64
+	overflow bool // a row index past maxDVRow was added (and dropped)
 }
+
+// maxDVRow bounds the row indexes a deletion vector may name: 2^32 rows
+// (a 512 MiB bitset) is far past any Parquet file Delta writers produce,
+// and a corrupt vector must not make the reader allocate gigabytes.
+const maxDVRow = 1 << 32
 
 func (s *rowSet) add(i uint64) {
 	w := i / 64
 	if w >= uint64(len(s.words)) {
-		if w > 1<<31 {
-			return // rows past 2^37 cannot exist in a Parquet file we can read
+		if i >= maxDVRow {
+			s.overflow = true
+			return
 		}
 		if w < uint64(cap(s.words)) {
 			s.words = s.words[:w+1] // capacity beyond len is still zero
@@ -111,6 +118,9 @@ func decodeDVBitmap(b []byte) (*rowSet, error) {
 			return nil, err
 		}
 		b = b[4+used:]
+	}
+	if s.overflow {
+		return nil, fmt.Errorf("%w: row index beyond %d", errBadBitmap, uint64(maxDVRow))
 	}
 	return s, nil
 }
