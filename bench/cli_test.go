@@ -29,12 +29,17 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// ingotCLI returns the path of a freshly built ingot binary, skipping the
-// test when the main module does not build yet (other engineers may be
-// mid-change): that is not this test's failure to report.
+// ingotCLI returns the path of a freshly built ingot binary (or of the one
+// $INGOT_CLI names), skipping the test when the main module does not build
+// yet (other engineers may be mid-change): that is not this test's failure
+// to report.
 func ingotCLI(tb testing.TB) string {
 	tb.Helper()
 	cliOnce.Do(func() {
+		if bin := os.Getenv("INGOT_CLI"); bin != "" {
+			cliPath = bin
+			return
+		}
 		dir, err := os.MkdirTemp("", "ingot-bench-cli-")
 		if err != nil {
 			cliErr = err.Error()
