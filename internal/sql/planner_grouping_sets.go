@@ -89,6 +89,33 @@ func (p *planner) groupingSetsBlock(s *Select, in plan.Node, items []expr.Expr, 
 			return nil, unsupported("* in the select list of GROUPING SETS, ROLLUP or CUBE is not supported yet")
 		}
 	}
+	sets, err := resolveSetTargets(sets, items, in)
+	if err != nil {
+		return nil, err
+	}
+	// Spell every column reference the same way (t.c1 and c1 are one
+	// column), so that grouping expressions are found in the select list.
+	ia, err := plan.Analyze(in)
+	if err != nil {
+		return nil, err
+	}
+	inSchema := ia.Schema()
+	items = append([]expr.Expr(nil), items...) // the AST's own slice stays as parsed
+	for i, it := range items {
+		c := canonicalRefs(it, inSchema)
+		if _, aliased := it.(*expr.Alias); !aliased && expr.OutputName(c) != expr.OutputName(it) {
+			// Keep the name as written (MRN stays MRN).
+			c = &expr.Alias{Child: c, Name: expr.OutputName(it)}
+		}
+		items[i] = c
+	}
+	for i := range sets {
+		sets[i] = canonicalRefsAll(sets[i], inSchema)
+	}
+	having := s.Having
+	if having != nil {
+		having = canonicalRefs(having, inSchema)
+	}
 	// Every grouping expression, once, with its type for the NULL that
 	// stands for it.
 	var all []expr.Expr
@@ -130,13 +157,19 @@ func (p *planner) groupingSetsBlock(s *Select, in plan.Node, items []expr.Expr, 
 				outs[i] = &expr.Alias{Child: outs[i], Name: expr.OutputName(it)}
 			}
 		}
-		var b plan.Node = &plan.Aggregate{Input: in, GroupBy: set, Aggs: outs}
-		if s.Having != nil {
-			h, err := havingAliases(s.Having, items, in)
+		// Each branch is an ordinary aggregation, HAVING included (a
+		// bare name in it is the input column first, then an alias).
+		branch := &Select{Items: outs, GroupBy: set}
+		if having != nil {
+			h, err := havingAliases(having, items, in)
 			if err != nil {
 				return nil, err
 			}
-			b = &plan.Filter{Input: b, Cond: absent(h)}
+			branch.Having = absent(h)
+		}
+		b, err := p.aggregateBlock(branch, in, nil)
+		if err != nil {
+			return nil, err
 		}
 		branches = append(branches, b)
 	}
@@ -154,6 +187,93 @@ func (p *planner) groupingSetsBlock(s *Select, in plan.Node, items []expr.Expr, 
 		n = &plan.Sort{Input: n, Orders: orders}
 	}
 	return n, nil
+}
+
+// resolveSetTargets applies GROUP BY ordinals and select-list aliases
+// inside grouping sets, as the analyzer does for a plain GROUP BY: 1 is
+// the first select item, and a bare name that is no input column but an
+// alias is the aliased expression.
+func resolveSetTargets(sets [][]expr.Expr, items []expr.Expr, in plan.Node) ([][]expr.Expr, error) {
+	var inputs map[string]bool
+	out := make([][]expr.Expr, len(sets))
+	for i, set := range sets {
+		out[i] = make([]expr.Expr, len(set))
+		for j, e := range set {
+			out[i][j] = e
+			switch g := e.(type) {
+			case *expr.Literal:
+				var n int64
+				switch v := g.Value.(type) {
+				case int32:
+					n = int64(v)
+				case int64:
+					n = v
+				default:
+					continue
+				}
+				if n < 1 || int(n) > len(items) {
+					return nil, invalid("GROUP_BY_POS_OUT_OF_RANGE", "GROUP BY position %d is not in select list (valid range is [1, %d]).", n, len(items))
+				}
+				target := stripAliases(items[n-1])
+				if expr.ContainsAggregate(target) {
+					return nil, invalid("GROUP_BY_POS_AGGREGATE", "GROUP BY %d refers to an expression %s that contains an aggregate function. Aggregate functions are not allowed in GROUP BY.", n, exprSQL(target))
+				}
+				out[i][j] = target
+			case *expr.ColumnRef:
+				if g.Qualifier != "" {
+					continue
+				}
+				if inputs == nil {
+					a, err := plan.Analyze(in)
+					if err != nil {
+						return nil, err
+					}
+					inputs = map[string]bool{}
+					for _, c := range a.Schema().Columns {
+						inputs[strings.ToLower(c.Name)] = true
+					}
+				}
+				if inputs[strings.ToLower(g.Name)] {
+					continue
+				}
+				for _, it := range items {
+					if a, ok := it.(*expr.Alias); ok && strings.EqualFold(a.Name, g.Name) && !expr.ContainsAggregate(a.Child) {
+						out[i][j] = a.Child
+						break
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// canonicalRefs rewrites the column references of e that name exactly one
+// column of in to that column's own qualifier and name.
+func canonicalRefs(e expr.Expr, in plan.Schema) expr.Expr {
+	out, err := expr.Transform(e, func(e expr.Expr) (expr.Expr, error) {
+		r, ok := e.(*expr.ColumnRef)
+		if !ok {
+			return e, nil
+		}
+		if m := matchColumn(in, r); len(m) == 1 {
+			c := in.Columns[m[0]]
+			return &expr.ColumnRef{Qualifier: c.Qualifier, Name: c.Name}, nil
+		}
+		return e, nil
+	})
+	if err != nil {
+		return e
+	}
+	return out
+}
+
+func canonicalRefsAll(es []expr.Expr, in plan.Schema) []expr.Expr {
+	out := make([]expr.Expr, len(es))
+	for i, e := range es {
+		out[i] = canonicalRefs(e, in)
+	}
+	return out
 }
 
 // groupKey identifies a grouping expression: two spellings of one
