@@ -3,7 +3,6 @@ package exec
 import (
 	"context"
 	"io"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -32,23 +31,6 @@ const DefaultBatchSize = 8192
 // the one set on ctx with compute.WithAllocator, so tests can check for leaks.
 func allocator(ctx context.Context) memory.Allocator {
 	return compute.GetAllocator(ctx)
-}
-
-// Explain renders an operator tree, one operator per line, children
-// indented by two spaces.
-func Explain(op Operator) string {
-	var b strings.Builder
-	var walk func(Operator, int)
-	walk = func(o Operator, depth int) {
-		b.WriteString(strings.Repeat("  ", depth))
-		b.WriteString(o.String())
-		b.WriteByte('\n')
-		for _, c := range o.Children() {
-			walk(c, depth+1)
-		}
-	}
-	walk(op, 0)
-	return b.String()
 }
 
 // releaseArrays releases every non-nil array in as.
