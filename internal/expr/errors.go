@@ -36,6 +36,13 @@ func (e *AnalysisError) Error() string { return "[" + e.Class + "] " + e.Message
 // Unwrap exposes the sentinel (ErrDataTypeMismatch, ...) for errors.Is.
 func (e *AnalysisError) Unwrap() error { return e.kind }
 
+// NewAnalysisError returns the user-facing error "[class] message" that
+// errors.Is matches to the sentinel kind. The analyzer (package plan) builds
+// its errors with it too, so every analysis error has this one type.
+func NewAnalysisError(kind error, class, format string, args ...any) *AnalysisError {
+	return &AnalysisError{Class: class, Message: fmt.Sprintf(format, args...), kind: kind}
+}
+
 func mismatch(class string, e Expr, format string, args ...any) error {
 	return &AnalysisError{
 		Class:   "DATATYPE_MISMATCH." + class,

@@ -2,7 +2,8 @@ package plan
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/ingotdata/ingot/internal/expr"
 )
 
 // Sentinels for the analysis errors callers test with errors.Is. The
@@ -14,16 +15,10 @@ var (
 	ErrInvalidPlan        = errors.New("plan: invalid plan")
 )
 
-// AnalysisError is a user-facing analysis error: "[CLASS] message".
-type AnalysisError struct {
-	Class   string
-	Message string
-	kind    error
-}
-
-func (e *AnalysisError) Error() string { return "[" + e.Class + "] " + e.Message }
-func (e *AnalysisError) Unwrap() error { return e.kind }
+// AnalysisError is a user-facing analysis error, "[CLASS] message": the
+// type expr's errors have, so callers test one type whichever layer failed.
+type AnalysisError = expr.AnalysisError
 
 func analysisError(kind error, class, format string, args ...any) error {
-	return &AnalysisError{Class: class, Message: fmt.Sprintf(format, args...), kind: kind}
+	return expr.NewAnalysisError(kind, class, format, args...)
 }
