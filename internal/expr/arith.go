@@ -145,9 +145,7 @@ func arith[T physical](mem memory.Allocator, op BinaryOperator, at arrow.DataTyp
 				o.valid.clear(i)
 				continue
 			}
-			// isFloat folds to a constant in each instantiation, so
-			// integers get Java's truncated % inline, with no test per row.
-			if isFloat[T]() {
+			if isFloat[T]() { // folds to a constant, as in arithScalar
 				r[i] = floatRem(av[i], bv[i])
 			} else {
 				r[i] = av[i] - (av[i]/bv[i])*bv[i]
@@ -172,24 +170,22 @@ func arithScalar[T physical](op BinaryOperator, av []T, y T, r []T, valid bitmap
 		for i := range r {
 			r[i] = av[i] * y
 		}
-	case OpDiv:
+	case OpDiv, OpMod:
 		if y == 0 {
 			for i := range valid.bits {
 				valid.bits[i] = 0
 			}
 			return
 		}
-		for i := range r {
-			r[i] = av[i] / y
-		}
-	case OpMod:
-		if y == 0 {
-			for i := range valid.bits {
-				valid.bits[i] = 0
+		if op == OpDiv {
+			for i := range r {
+				r[i] = av[i] / y
 			}
 			return
 		}
 		for i := range r {
+			// isFloat folds to a constant in each instantiation: integers
+			// get Java's truncated % inline, with no test per row.
 			if isFloat[T]() {
 				r[i] = floatRem(av[i], y)
 			} else {
@@ -320,7 +316,7 @@ func compileUnary(out *compiled, e *Unary) error {
 		}
 	case OpNeg:
 		at := types.ToArrow(c.t)
-		switch t := c.t.(type) {
+		switch c.t.(type) {
 		case types.ByteType:
 			k = negK[int8](at)
 		case types.ShortType:
@@ -345,7 +341,6 @@ func compileUnary(out *compiled, e *Unary) error {
 						bld.Append(vs[i].Negate())
 					}
 				}
-				_ = t
 				return bld.NewArray(), nil
 			}
 		default:
