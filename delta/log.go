@@ -90,8 +90,30 @@ func isUUID(s string) bool {
 	return true
 }
 
+// listerAfter is implemented by stores that can start a listing after a
+// key server-side (storage.S3).
+type listerAfter interface {
+	ListAfter(ctx context.Context, prefix, startAfter string) ([]storage.FileInfo, error)
+}
+
 func listLog(ctx context.Context, store storage.Store) (*logListing, error) {
-	infos, err := store.List(ctx, logDir)
+	return listLogFrom(ctx, store, -1)
+}
+
+// listLogFrom lists the log from version from on (all of it when from < 0
+// or the store cannot start a listing in the middle). On an object store,
+// listing a 100,000-commit log is a hundred requests; listing from the
+// newest checkpoint is one.
+func listLogFrom(ctx context.Context, store storage.Store, from int64) (*logListing, error) {
+	var infos []storage.FileInfo
+	var err error
+	if la, ok := store.(listerAfter); ok && from > 0 {
+		// Keys of version from start with its 20 digits; the key just
+		// before is that prefix minus one, as every name continues.
+		infos, err = la.ListAfter(ctx, logDir, fmt.Sprintf("%s%020d", logDir, from-1)+"~")
+	} else {
+		infos, err = store.List(ctx, logDir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("delta: list %s: %w", logDir, err)
 	}

@@ -64,12 +64,30 @@ func (s *replayState) apply(a Action) error {
 	return nil
 }
 
-func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) {
+// segmentFor finds the checkpoint and commits to replay for version (-1:
+// latest). On stores that can list from a key, it first lists only from
+// the _last_checkpoint hint on; if that does not give a segment starting
+// at the hinted checkpoint (a stale or wrong hint, time travel to before
+// it), it lists the whole log.
+func (t *Table) segmentFor(ctx context.Context, version int64) (*segment, error) {
+	if _, ok := t.store.(listerAfter); ok {
+		if lc := readLastCheckpoint(ctx, t.store); lc != nil && lc.Version > 0 && (version < 0 || version >= lc.Version) {
+			if l, err := listLogFrom(ctx, t.store, lc.Version); err == nil {
+				if seg, err := buildSegment(ctx, t.store, l, version); err == nil && seg.checkpointVersion >= lc.Version {
+					return seg, nil
+				}
+			}
+		}
+	}
 	l, err := listLog(ctx, t.store)
 	if err != nil {
 		return nil, err
 	}
-	seg, err := buildSegment(ctx, t.store, l, version)
+	return buildSegment(ctx, t.store, l, version)
+}
+
+func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) {
+	seg, err := t.segmentFor(ctx, version)
 	if err != nil {
 		if errors.Is(err, ErrNotATable) {
 			return nil, fmt.Errorf("delta: %s: %w", t.store.URL(), ErrNotATable)

@@ -300,3 +300,58 @@ func fakeS3Store(t testing.TB) storage.Store {
 	}
 	return s
 }
+
+// listAfterCounter wraps the S3 store, keeping its ListAfter, and counts
+// what listings return.
+type listAfterCounter struct {
+	*storage.S3
+	listed, fullLists int
+}
+
+func (c *listAfterCounter) List(ctx context.Context, prefix string) ([]storage.FileInfo, error) {
+	c.fullLists++
+	infos, err := c.S3.List(ctx, prefix)
+	c.listed += len(infos)
+	return infos, err
+}
+
+func (c *listAfterCounter) ListAfter(ctx context.Context, prefix, after string) ([]storage.FileInfo, error) {
+	infos, err := c.S3.ListAfter(ctx, prefix, after)
+	c.listed += len(infos)
+	return infos, err
+}
+
+// TestSnapshotListsFromCheckpointOnS3: on a store that can list from a
+// key, loading the latest snapshot lists only from the hinted checkpoint
+// on; a stale hint and time travel before it fall back to a full listing.
+func TestSnapshotListsFromCheckpointOnS3(t *testing.T) {
+	ctx := t.Context()
+	s3 := fakeS3Store(t).(*storage.S3)
+	syntheticLog(t, s3, 300, 200, 290)
+	c := &listAfterCounter{S3: s3}
+	tbl, _ := Open(ctx, c)
+	snap, err := tbl.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Version() != 299 || len(snap.Files()) != 300 {
+		t.Fatalf("version %d, %d files", snap.Version(), len(snap.Files()))
+	}
+	if c.fullLists != 0 || c.listed > 20 {
+		t.Fatalf("%d full listings, %d keys listed; want a listing from checkpoint 290", c.fullLists, c.listed)
+	}
+	// Time travel before the hint lists everything.
+	if s, err := tbl.SnapshotAt(ctx, 100); err != nil || len(s.Files()) != 101 {
+		t.Fatalf("version 100: %v", err)
+	}
+	if c.fullLists != 1 {
+		t.Fatalf("%d full listings for time travel, want 1", c.fullLists)
+	}
+	// A hint naming a version without a checkpoint is not trusted.
+	if err := s3.Put(ctx, logDir+"_last_checkpoint", []byte(`{"version":295,"size":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := tbl.Snapshot(ctx); err != nil || s.Version() != 299 || len(s.Files()) != 300 {
+		t.Fatalf("stale hint: %v", err)
+	}
+}

@@ -201,8 +201,20 @@ func (s *S3) PutIfAbsent(ctx context.Context, p string, data []byte) error {
 }
 
 func (s *S3) List(ctx context.Context, prefix string) ([]FileInfo, error) {
+	return s.ListAfter(ctx, prefix, "")
+}
+
+// ListAfter is List restricted to keys that sort after startAfter (a key
+// relative to the store root; "" lists all). S3 starts such a listing
+// server-side, so a reader that knows where the interesting keys begin (a
+// Delta log's newest checkpoint) skips the pages before them.
+func (s *S3) ListAfter(ctx context.Context, prefix, startAfter string) ([]FileInfo, error) {
+	opts := minio.ListObjectsOptions{Prefix: s.key(prefix), Recursive: true}
+	if startAfter != "" {
+		opts.StartAfter = s.key(startAfter)
+	}
 	var out []FileInfo
-	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: s.key(prefix), Recursive: true}) {
+	for obj := range s.client.ListObjects(ctx, s.bucket, opts) {
 		if obj.Err != nil {
 			return nil, s.wrap("list", prefix, obj.Err)
 		}

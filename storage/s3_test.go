@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -169,6 +170,33 @@ func TestS3PutIfAbsentRace(t *testing.T) {
 		}
 		if b, err := s.Get(t.Context(), key); err != nil || string(b) != winner.Load().(string) {
 			t.Fatalf("round %d: object %q, winner %q (%v)", round, b, winner.Load(), err)
+		}
+	}
+}
+
+func TestS3ListAfter(t *testing.T) {
+	s := fakeS3(t, "p")
+	for _, k := range []string{"_delta_log/01.json", "_delta_log/02.json", "_delta_log/02.checkpoint.parquet", "_delta_log/03.json", "other"} {
+		if err := s.Put(t.Context(), k, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ after, want string }{
+		{"", "_delta_log/01.json _delta_log/02.checkpoint.parquet _delta_log/02.json _delta_log/03.json"},
+		{"_delta_log/01.json", "_delta_log/02.checkpoint.parquet _delta_log/02.json _delta_log/03.json"},
+		{"_delta_log/02.", "_delta_log/02.checkpoint.parquet _delta_log/02.json _delta_log/03.json"},
+		{"_delta_log/03.json", ""},
+	} {
+		infos, err := s.ListAfter(t.Context(), "_delta_log/", tc.after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, fi := range infos {
+			got = append(got, fi.Path)
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("after %q: %q, want %q", tc.after, g, tc.want)
 		}
 	}
 }
