@@ -32,11 +32,12 @@ func (p *planner) setOp(s *SetOp, scope *cteScope) (plan.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	la, err := plan.Analyze(l)
+	widened := widenSetInputs([]plan.Node{l, r})
+	la, err := plan.Analyze(widened[0])
 	if err != nil {
 		return nil, err
 	}
-	ra, err := plan.Analyze(r)
+	ra, err := plan.Analyze(widened[1])
 	if err != nil {
 		return nil, err
 	}
