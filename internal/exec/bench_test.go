@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
 )
@@ -34,12 +35,6 @@ func keyBatches(mem memory.Allocator, st types.StructType, rows, distinct int) [
 	return out
 }
 
-func releaseRecs(rs []arrow.RecordBatch) {
-	for _, r := range rs {
-		r.Release()
-	}
-}
-
 func drain(tb testing.TB, ctx context.Context, op Operator) int64 {
 	r, err := op.Open(ctx)
 	if err != nil {
@@ -57,42 +52,43 @@ func drain(tb testing.TB, ctx context.Context, op Operator) int64 {
 	}
 }
 
-func report(b *testing.B, rows int) {
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+// runBench opens op b.N times, checking that each run yields want rows, and
+// reports the throughput over the inRows input rows (8-byte keys).
+func runBench(b *testing.B, op Operator, inRows int, want int64) {
+	ctx := context.Background()
+	b.SetBytes(int64(inRows) * 8)
+	b.ResetTimer()
+	for range b.N {
+		if n := drain(b, ctx, op); n != want {
+			b.Fatalf("%s gave %d rows, want %d", op, n, want)
+		}
+	}
+	b.ReportMetric(float64(inRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
 // BenchmarkHashJoin probes 1M rows against a 10k-row build side.
 func BenchmarkHashJoin(b *testing.B) {
-	ctx := context.Background()
 	mem := memory.DefaultAllocator
 	const probeRows, buildRows = 1_000_000, 10_000
 	probe := keyBatches(mem, leftType, probeRows, buildRows)
 	build := keyBatches(mem, rightType, buildRows, buildRows)
-	defer releaseRecs(probe)
-	defer releaseRecs(build)
+	defer batch.Release(probe)
+	defer batch.Release(build)
 	j, err := NewHashJoin(source(leftType, probe...), source(rightType, build...), InnerJoin,
 		[]expr.Evaluator{ref(b, leftType, 0)}, []expr.Evaluator{ref(b, rightType, 0)}, nil, "")
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(probeRows * 8)
-	b.ResetTimer()
-	for range b.N {
-		if n := drain(b, ctx, j); n != probeRows {
-			b.Fatalf("joined %d rows, want %d", n, probeRows)
-		}
-	}
-	report(b, probeRows)
+	runBench(b, j, probeRows, probeRows)
 }
 
 // BenchmarkHashAggregate groups 1M rows into 1k groups: count(*), sum(k).
 func BenchmarkHashAggregate(b *testing.B) {
 	for _, par := range []int{1, 2} {
 		b.Run("parallel="+string(rune('0'+par)), func(b *testing.B) {
-			ctx := context.Background()
 			const rows, groups = 1_000_000, 1000
 			in := keyBatches(memory.DefaultAllocator, leftType, rows, groups)
-			defer releaseRecs(in)
+			defer batch.Release(in)
 			out := arrow.NewSchema([]arrow.Field{{Name: "k", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 				{Name: "c", Type: arrow.PrimitiveTypes.Int64}, {Name: "s", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil)
 			h, err := NewHashAggregate(source(leftType, in...), []expr.Evaluator{ref(b, leftType, 0)},
@@ -101,21 +97,13 @@ func BenchmarkHashAggregate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.SetBytes(rows * 8)
-			b.ResetTimer()
-			for range b.N {
-				if n := drain(b, ctx, h); n != groups {
-					b.Fatalf("%d groups, want %d", n, groups)
-				}
-			}
-			report(b, rows)
+			runBench(b, h, rows, groups)
 		})
 	}
 }
 
 // BenchmarkSort orders 1M random longs.
 func BenchmarkSort(b *testing.B) {
-	ctx := context.Background()
 	const rows = 1_000_000
 	in := keyBatches(memory.DefaultAllocator, leftType, rows, rows)
 	// Shuffle the keys so the sort has work to do.
@@ -126,14 +114,7 @@ func BenchmarkSort(b *testing.B) {
 			vs[i] = r.Int64N(rows)
 		}
 	}
-	defer releaseRecs(in)
+	defer batch.Release(in)
 	s := NewSort(source(leftType, in...), []SortKey{{Expr: ref(b, leftType, 0), Name: "k"}}, -1, Options{})
-	b.SetBytes(rows * 8)
-	b.ResetTimer()
-	for range b.N {
-		if n := drain(b, ctx, s); n != rows {
-			b.Fatalf("sorted %d rows, want %d", n, rows)
-		}
-	}
-	report(b, rows)
+	runBench(b, s, rows, rows)
 }

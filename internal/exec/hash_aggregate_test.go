@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
@@ -57,7 +58,7 @@ func TestHashAggregate(t *testing.T) {
 			for _, b := range tc.rows {
 				in = append(in, exectest.Batch(t, mem, aggInType, b...))
 			}
-			defer releaseRecs(in)
+			defer batch.Release(in)
 			var keys []expr.Evaluator
 			if tc.grouped {
 				keys = []expr.Evaluator{ref(t, aggInType, 0)}

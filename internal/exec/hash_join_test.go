@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
@@ -121,8 +122,8 @@ func TestHashJoinFanOutIsChunked(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	probe := keyBatches(mem, leftType, 1000, 1) // 1000 rows, key 0
 	build := keyBatches(mem, rightType, 100, 1) // 100 rows, key 0
-	defer releaseRecs(probe)
-	defer releaseRecs(build)
+	defer batch.Release(probe)
+	defer batch.Release(build)
 	j, err := NewHashJoin(source(leftType, probe...), source(rightType, build...), InnerJoin,
 		[]expr.Evaluator{ref(t, leftType, 0)}, []expr.Evaluator{ref(t, rightType, 0)}, nil, "")
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
@@ -49,7 +50,7 @@ func TestParallel(t *testing.T) {
 			for i := range 100 {
 				in = append(in, exectest.Batch(t, mem, st, []any{i, "x"}))
 			}
-			defer releaseRecs(in)
+			defer batch.Release(in)
 			var ev expr.Evaluator = failing{ref(t, st, 0), tc.bad}
 			p, err := NewParallel(source(st, in...), tc.workers, func(src Operator) (Operator, error) {
 				return NewProject(src, []expr.Evaluator{ev}, out.ArrowSchema(), []string{"k"})

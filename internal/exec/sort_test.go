@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/exec/exectest"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/types"
@@ -43,7 +44,7 @@ func TestSortNullOrdering(t *testing.T) {
 			for _, b := range batches {
 				in = append(in, exectest.Batch(t, mem, sortType, b...))
 			}
-			defer releaseRecs(in)
+			defer batch.Release(in)
 			s := NewSort(source(sortType, in...), []SortKey{{Expr: ref(t, sortType, 0), Desc: tc.desc, NullsFirst: tc.nullsFirst, Name: "x"}},
 				tc.limit, Options{BatchSize: 2})
 			var got []string
@@ -75,7 +76,7 @@ func TestSortMultiKeyTopNCompacts(t *testing.T) {
 	for i := range 50 {
 		in = append(in, exectest.Batch(t, mem, st, []any{"b", i}, []any{"a", i}, []any{"c", 100 - i}))
 	}
-	defer releaseRecs(in)
+	defer batch.Release(in)
 	s := NewSort(source(st, in...), []SortKey{
 		{Expr: ref(t, st, 0), Name: "g"},
 		{Expr: ref(t, st, 1), Desc: true, Name: "x"},
@@ -113,7 +114,7 @@ func TestLimitUnionDistinct(t *testing.T) {
 			a := exectest.Batch(t, mem, st, []any{1, "a"}, []any{2, "b"})
 			b := exectest.Batch(t, mem, st, []any{1, "a"}, []any{nil, "c"}, []any{nil, "c"})
 			c := exectest.Batch(t, mem, st, []any{9, "z"})
-			defer releaseRecs([]arrow.RecordBatch{a, b, c})
+			defer batch.Release([]arrow.RecordBatch{a, b, c})
 			got := rows(t, ctx, tc.build([]Operator{source(st, a, b), source(st, c)}))
 			if !slices.Equal(got, tc.want) {
 				t.Fatalf("got %q, want %q", got, tc.want)
