@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/storage"
 )
 
@@ -364,6 +365,19 @@ func TestScanAppliesDeletionVectors(t *testing.T) {
 			t.Fatalf("deleted row %d returned", d)
 		}
 	}
+	// A count (no columns) honours the deletion vector too.
+	rc, err := snap.Scan(ctx, ScanOptions{Columns: []string{}, BatchSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := batch.ReadAll(ctx, rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := batch.NumRows(bs); n != 96 {
+		t.Fatalf("count without columns: %d rows, want 96", n)
+	}
+	batch.Release(bs)
 	r, err := tbl.Changes(ctx, 1, 1, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -198,8 +198,6 @@ type scanReader struct {
 	mem       memory.Allocator
 	loc       *time.Location
 	fieldIDs  bool
-	// opened counts files opened, for tests of data skipping.
-	opened int
 }
 
 func (r *scanReader) Schema() *arrow.Schema { return r.out }
@@ -240,7 +238,6 @@ func (r *scanReader) openNext(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("delta: scan: open %s: %w", task.path, err)
 	}
-	r.opened++
 	pr, err := parquetfile.Open(ctx, file, parquetfile.ReadOptions{Schema: r.data, FieldIDs: r.fieldIDs, BatchSize: r.batchSize, Allocator: r.mem})
 	if err != nil {
 		return fmt.Errorf("delta: scan %s: %w", task.path, err)
