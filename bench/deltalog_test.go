@@ -57,6 +57,12 @@ type deltaLog struct {
 // write, and reading them all is the simplest independent replay.
 func readDeltaLog(tb testing.TB, dir string) *deltaLog {
 	tb.Helper()
+	return readDeltaLogAt(tb, dir, -1)
+}
+
+// readDeltaLogAt replays commits 0..version (all of them when version < 0).
+func readDeltaLogAt(tb testing.TB, dir string, version int64) *deltaLog {
+	tb.Helper()
 	names, err := filepath.Glob(filepath.Join(dir, "_delta_log", "*.json"))
 	if err != nil || len(names) == 0 {
 		tb.Fatalf("deltalog: no commits under %s (%v)", dir, err)
@@ -78,6 +84,9 @@ func readDeltaLog(tb testing.TB, dir string) *deltaLog {
 	lg := &deltaLog{dir: dir}
 	live := map[string]logAdd{}
 	for i, c := range commits {
+		if version >= 0 && c.version > version {
+			break
+		}
 		if c.version != int64(i) {
 			tb.Fatalf("deltalog: %s: commit %d missing (found %d)", dir, i, c.version)
 		}

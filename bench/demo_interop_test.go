@@ -96,6 +96,8 @@ func checkPipeline(t *testing.T, db *sql.DB, data, wh string, wantRaw int64) {
 	if d := diffTuples(got, wantGold); d != "" {
 		t.Errorf("gold (DuckDB over ingot's live files) vs DuckDB's SQL over the raw files: %s", d)
 	}
+	checkStats(t, db, gold)
+	checkParquetSchema(t, db, gold)
 	t.Logf("bronze %d rows in %d files, silver %d rows in %d files, gold %d rows in %d files (version %d)",
 		len(wantBronze), len(bronze.live), len(wantSilver), len(silver.live), len(got), len(gold.live), gold.version)
 }
@@ -135,6 +137,7 @@ func compareTable(t *testing.T, db *sql.DB, what string, lg *deltaLog, want []tu
 		t.Errorf("%s (DuckDB over ingot's live files %s) vs DuckDB over the raw files: %s", what, lg.dir, d)
 	}
 	checkStats(t, db, lg)
+	checkParquetSchema(t, db, lg)
 }
 
 // varcharColumns is a read_json columns={...} list reading each of the

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,6 +166,9 @@ func TestInteropDeltaTables(t *testing.T) {
 		partitionBy []string
 		commits     []interopCommit
 		wantRows    [2]int // the live rows are [start, end) of makeSamples
+		// wantCheckpoint: ingot must have written a classic checkpoint,
+		// whose add actions DuckDB reads and compares with the replay.
+		wantCheckpoint bool
 	}{
 		{
 			name: "plain",
@@ -186,6 +190,25 @@ func TestInteropDeltaTables(t *testing.T) {
 				{delta.ModeAppend, 300, 60, 0},
 			},
 			wantRows: [2]int{200, 360},
+		},
+		{
+			// Past delta.checkpointInterval (10): ingot's snapshot then
+			// starts from a checkpoint, the independent replay from JSON.
+			name:        "many-commits",
+			partitionBy: []string{"region"},
+			commits: func() []interopCommit {
+				var cs []interopCommit
+				for i := 0; i < 13; i++ {
+					mode := delta.ModeAppend
+					if i == 4 {
+						mode = delta.ModeOverwrite
+					}
+					cs = append(cs, interopCommit{mode, i * 10, 10, 0})
+				}
+				return cs
+			}(),
+			wantRows:       [2]int{40, 130},
+			wantCheckpoint: true,
 		},
 		{
 			name:        "append-only",
@@ -241,6 +264,8 @@ func TestInteropDeltaTables(t *testing.T) {
 			}
 
 			checkStats(t, db, lg)
+			checkParquetSchema(t, db, lg)
+			checkCheckpoints(t, db, dir, tc.wantCheckpoint)
 		})
 	}
 }
@@ -559,5 +584,41 @@ func TestStatMatches(t *testing.T) {
 				t.Errorf("statMatches(%s, %v, %v) = %v, want ok=%v", tc.typ, tc.stat, tc.duck, err, tc.ok)
 			}
 		})
+	}
+}
+
+// checkCheckpoints has DuckDB read every classic checkpoint ingot wrote and
+// compares its live add paths with the JSON replay up to the same version.
+func checkCheckpoints(t *testing.T, db *sql.DB, dir string, want bool) {
+	t.Helper()
+	cps, err := filepath.Glob(filepath.Join(dir, "_delta_log", "*.checkpoint.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want && len(cps) == 0 {
+		t.Errorf("no checkpoint under %s/_delta_log", dir)
+	}
+	for _, cp := range cps {
+		v, err := strconv.ParseInt(strings.TrimSuffix(filepath.Base(cp), ".checkpoint.parquet"), 10, 64)
+		if err != nil {
+			t.Fatalf("%s: not a classic checkpoint name", cp)
+		}
+		q := "SELECT add.path FROM read_parquet(" + quoteString(cp) + ") WHERE add IS NOT NULL"
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("duckdb: %v\nquery: %s", err, q)
+		}
+		var paths []string
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
+		}
+		rows.Close()
+		if got, want := fmt.Sprint(sortedCopy(paths)), readDeltaLogAt(t, dir, v).livePaths(); got != want {
+			t.Errorf("checkpoint %d: adds %s, JSON replay to %d: %s", v, got, v, want)
+		}
 	}
 }

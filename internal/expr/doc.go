@@ -6,8 +6,9 @@
 //
 // It also owns the value semantics the layers above share rather than
 // repeat: Spark's order of floating-point values (CompareFloat: NaN above
-// all, -0.0 equal to 0.0), which min/max here and exec's sort use, and AnalysisError, the
-// "[CLASS] message" error type plan's analyzer builds with NewAnalysisError.
+// all, -0.0 equal to 0.0), which min/max here and exec's sort use, and
+// AnalysisError, the "[CLASS] message" error type that plan's analyzer
+// builds with NewAnalysisError.
 //
 // It knows nothing of plans, tables, files, SQL text or streaming: callers
 // hand it bound expressions and batches.
