@@ -69,7 +69,9 @@ func (t *Table) maybeCheckpoint(ctx context.Context, version int64) {
 	if err != nil || version%s.checkpointInterval() != 0 {
 		return
 	}
-	_ = s.WriteCheckpoint(ctx)
+	if s.WriteCheckpoint(ctx) == nil {
+		t.cleanupAfterCheckpoint(ctx, s) // log_cleanup.go
+	}
 }
 
 // WriteCheckpoint writes a single-file classic checkpoint of the snapshot
