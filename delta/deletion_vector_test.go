@@ -390,4 +390,22 @@ func TestScanAppliesDeletionVectors(t *testing.T) {
 	if !slices.Equal(rows, want) {
 		t.Fatalf("changes %v, want %v", rows, want)
 	}
+	// Appends and overwrites work on the table: the overwrite's remove
+	// names the file with its vector, so the logical file is gone.
+	if _, err := tbl.Write(ctx, ids(200, 201), WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := tbl.Snapshot(ctx); len(scanAll(t, s)) != 97 {
+		t.Fatalf("after append: %d rows, want 97", len(scanAll(t, s)))
+	}
+	if _, err := tbl.Write(ctx, ids(500, 502), WriteOptions{Mode: ModeOverwrite}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := tbl.Snapshot(ctx)
+	if got := scanAll(t, s); !slices.Equal(got, []string{"500", "501"}) {
+		t.Fatalf("after overwrite: %v", got)
+	}
+	if n := len(s.removes); n < 2 {
+		t.Fatalf("%d tombstones", n)
+	}
 }

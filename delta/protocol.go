@@ -11,10 +11,12 @@ import (
 // library's writes (append, overwrite, create) meet. changeDataFeed needs
 // no cdc files for inserts and whole-file removes; appendOnly and the
 // constraint features are honoured by checkWriteSupport refusing what they
-// forbid.
+// forbid. deletionVectors only obliges writers that create vectors (this
+// library writes none) and to remove a file with the vector it has, which
+// every remove here copies from the add.
 var supportedWriterFeatures = map[string]bool{
 	"appendOnly": true, "invariants": true, "checkConstraints": true, "changeDataFeed": true,
-	"timestampNtz": true, "domainMetadata": true, "vacuumProtocolCheck": true,
+	"timestampNtz": true, "domainMetadata": true, "vacuumProtocolCheck": true, "deletionVectors": true,
 }
 
 // checkWriteSupport refuses to write to a table whose protocol asks writers

@@ -50,7 +50,8 @@ func TestProtocolSupport(t *testing.T) {
 		readErr, writeErr              bool
 	}{
 		{name: "plain v1/v2", protocol: `{"minReaderVersion":1,"minWriterVersion":2}`, config: `{}`},
-		{name: "deletion vectors", protocol: `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"],"writerFeatures":["deletionVectors"]}`, config: `{}`, writeErr: true},
+		{name: "deletion vectors", protocol: `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"],"writerFeatures":["deletionVectors"]}`, config: `{"delta.enableDeletionVectors":"true"}`},
+		{name: "overwrite with deletion vectors", protocol: `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"],"writerFeatures":["deletionVectors"]}`, config: `{}`, mode: ModeOverwrite},
 		{name: "variant", protocol: `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["variantType"],"writerFeatures":["variantType"]}`, config: `{}`, readErr: true},
 		{name: "reader version 99", protocol: `{"minReaderVersion":99,"minWriterVersion":2}`, config: `{}`, readErr: true},
 		{name: "column mapping", protocol: `{"minReaderVersion":2,"minWriterVersion":5}`, config: `{"delta.columnMapping.mode":"name"}`, writeErr: true},
