@@ -25,8 +25,9 @@
 // Log compaction files are ignored (replaying the commits they summarize
 // gives the same state). Other reader features (variantType...) fail with
 // ErrUnsupportedFeature rather than return wrong rows. Writes refuse tables
-// whose writer features they do not honour (deletion vectors, column
-// mapping, row tracking...).
+// whose writer features they do not honour (column mapping, row tracking,
+// in-commit timestamps, v2 checkpoints...); tables with deletion vectors
+// take appends and overwrites.
 //
 // Beyond snapshots: Changes and ChangesSince read the change data feed
 // (cdc files, or adds and removes, deletion-vector aware); in-commit
