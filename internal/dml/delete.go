@@ -1,0 +1,67 @@
+package dml
+
+import (
+	"context"
+	"time"
+
+	"github.com/ingotdata/ingot/delta"
+	"github.com/ingotdata/ingot/internal/expr"
+	"github.com/ingotdata/ingot/internal/plan"
+)
+
+// Delete removes the rows of the target for which where is true (every row
+// when where is nil); a row whose condition is NULL stays. Copy-on-write:
+// files without a matching row are untouched, files whose rows all match
+// are removed without being rewritten, the others are rewritten without
+// the deleted rows. Deletion vectors are not written yet.
+func Delete(ctx context.Context, tgt Target, where expr.Expr) (Result, error) {
+	start := time.Now()
+	tx, err := tgt.Table.Begin(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	snap := tx.Snapshot()
+	files := snap.Files()
+	cond := where
+	if cond == nil {
+		cond = expr.Lit(true)
+	}
+	tx.ReadWholeTable()
+	counts, err := matchCounts(ctx, tgt, snap, files, cond)
+	if err != nil {
+		return Result{}, err
+	}
+	var removed []delta.AddFile
+	var rewriteIdx []int
+	var deleted int64
+	for i, c := range counts {
+		if c == 0 {
+			continue
+		}
+		deleted += c
+		removed = append(removed, files[i])
+		if numRecords(files[i]) != c {
+			rewriteIdx = append(rewriteIdx, i)
+		}
+	}
+	if len(removed) == 0 {
+		return Result{Version: -1, Metrics: map[string]string{}}, nil
+	}
+	keep := &plan.Project{
+		Input: &plan.Filter{Input: scanOf(tgt, snap, files, rewriteIdx), Cond: &expr.Unary{Op: expr.OpNot, Child: isTrue(cond)}},
+		Exprs: tableColumns(snap.Schema()),
+	}
+	data, err := plan.Execute(ctx, keep, tgt.Exec)
+	if err != nil {
+		return Result{}, err
+	}
+	var m map[string]string
+	v, copied, err := rewrite(ctx, tx, tgt, removed, data, "DELETE", func(added []delta.AddFile, written int64) map[string]string {
+		m = fileMetrics(map[string]string{"numDeletedRows": itoa(deleted), "numCopiedRows": itoa(written)}, removed, added, start)
+		return m
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Version: v, Affected: deleted, Deleted: deleted, Copied: copied, Metrics: m}, nil
+}
