@@ -7,8 +7,9 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 )
 
-// openDuck opens an in-memory DuckDB with Spark's null ordering, so that
-// ORDER BY results line up with ingot's without per-query NULLS FIRST/LAST.
+// openDuck opens an in-memory DuckDB with Spark's null ordering, so that a
+// check comparing ordered output with ingot's needs no NULLS FIRST/LAST (the
+// current checks compare sorted tuples and do not depend on it).
 func openDuck(tb testing.TB) *sql.DB {
 	tb.Helper()
 	db, err := sql.Open("duckdb", "")
