@@ -6,6 +6,7 @@ import (
 
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/plan"
+	"github.com/ingotdata/ingot/types"
 )
 
 // scalarSubqueries plans the uncorrelated scalar subqueries of a SELECT's
@@ -61,32 +62,38 @@ func (p *planner) scalarSubqueries(n plan.Node, s *Select, scope *cteScope) (pla
 		return nil, nil, 0, err
 	}
 	width := outer.Schema().Len()
-	names := map[*ScalarSubquery]string{}
+	outerSchema := outer.Schema()
+	values := map[*ScalarSubquery]expr.Expr{}
 	n = outer
 	for k, sq := range subs {
 		if err := checkNestedCTE(sq.Query, scope); err != nil {
 			return nil, nil, 0, err
 		}
+		sn, err := p.query(sq.Query, scope)
+		var sa plan.Node
+		if err == nil {
+			sa, err = plan.Analyze(sn)
+		}
+		if errors.Is(err, plan.ErrUnresolvedColumn) {
+			// Perhaps correlated: columns of the outer query.
+			var v expr.Expr
+			if v, n, err = p.correlatedScalar(n, outerSchema, sq, k, scope, err); err != nil {
+				return nil, nil, 0, err
+			}
+			values[sq] = v
+			continue
+		}
+		if err != nil {
+			return nil, nil, 0, err
+		}
 		if !atMostOneRow(sq.Query) {
 			return nil, nil, 0, unsupported("a scalar subquery that may return more than one row is not supported yet: (%s)", oneLineSQL(sq.Query))
 		}
-		sn, err := p.query(sq.Query, scope)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		sa, err := plan.Analyze(sn)
-		if err != nil {
-			if errors.Is(err, plan.ErrUnresolvedColumn) {
-				return nil, nil, 0, unsupported("correlated scalar subqueries are not supported yet: (%s) (%v)", oneLineSQL(sq.Query), err)
-			}
-			return nil, nil, 0, err
-		}
 		if cols := sa.Schema().Len(); cols != 1 {
-			return nil, nil, 0, invalid("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
-				"Invalid subquery: Scalar subquery must return only one column, but got %d.", cols)
+			return nil, nil, 0, scalarColumnsError(cols)
 		}
 		name := fmt.Sprintf("__scalar%d", k)
-		names[sq] = name
+		values[sq] = &expr.ColumnRef{Name: name}
 		var one plan.Node
 		if exactlyOneRow(sq.Query) {
 			if one, err = renameColumns(sa, []string{name}); err != nil {
@@ -107,8 +114,8 @@ func (p *planner) scalarSubqueries(n plan.Node, s *Select, scope *cteScope) (pla
 	replace := func(e expr.Expr) (expr.Expr, error) {
 		return expr.Transform(e, func(e expr.Expr) (expr.Expr, error) {
 			if q, ok := e.(*ScalarSubquery); ok {
-				if name, ok := names[q]; ok {
-					return &expr.ColumnRef{Name: name}, nil
+				if v, ok := values[q]; ok {
+					return v, nil
 				}
 			}
 			return e, nil
@@ -168,6 +175,141 @@ func hasScalarSubquery(e expr.Expr) bool {
 		}
 	})
 	return found
+}
+
+func scalarColumnsError(cols int) error {
+	return invalid("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+		"Invalid subquery: Scalar subquery must return only one column, but got %d.", cols)
+}
+
+// correlatedScalar decorrelates a scalar subquery of the form
+//
+//	(SELECT agg(...) FROM r WHERE r.k = outer.k [AND ...] [AND own conditions])
+//
+// which returns one value per outer row. The subquery is grouped by its
+// correlation keys and left-joined to the outer relation on them, giving
+// each outer row its group's value. An outer row without a group must get
+// the aggregate over no rows instead (0 for count, NULL for sum): that is
+// computed by the same aggregation over an empty relation, cross-joined
+// as one row, and chosen when the join found no group (the "count bug"
+// of naive decorrelation). It returns the expression standing for the
+// subquery and the joined relation. Correlation other than equality of an
+// inner and an outer expression, or a subquery of another shape, is
+// [UNSUPPORTED_FEATURE].
+//
+// cause is the error analyzing the subquery on its own gave; it is
+// returned when the subquery turns out not to mention outer columns.
+func (p *planner) correlatedScalar(n plan.Node, outer plan.Schema, sq *ScalarSubquery, k int, scope *cteScope, cause error) (expr.Expr, plan.Node, error) {
+	q := sq.Query
+	s, ok := q.Body.(*Select)
+	shapeOK := ok && len(q.With) == 0 && len(q.OrderBy) == 0 && q.Limit == nil && q.Offset == nil &&
+		s.From != nil && len(s.GroupBy) == 0 && s.Having == nil && len(s.Windows) == 0 &&
+		len(s.Items) == 1 && !s.Distinct && aggregating(s)
+	notYet := func(why string) error {
+		return unsupported("correlated scalar subqueries are supported only as (SELECT agg(...) FROM ... WHERE inner = outer ...); %s: (%s) (%v)", why, oneLineSQL(q), cause)
+	}
+	if !shapeOK {
+		return nil, nil, notYet("this one has another shape")
+	}
+	if err := checkExpr("subquery", s.Items[0]); err != nil {
+		return nil, nil, err
+	}
+	from, err := p.relation(s.From, scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	fa, err := plan.Analyze(from)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs := fa.Schema()
+	item := stripAliases(s.Items[0])
+	if correlated(item, fs, outer) {
+		return nil, nil, notYet("its select list uses outer columns")
+	}
+	var own, innerKeys, outerKeys []expr.Expr
+	for _, c := range splitConjuncts(s.Where) {
+		if _, _, _, sub := subqueryPredicate(c); sub {
+			return nil, nil, notYet("it has a subquery of its own")
+		}
+		if err := checkExpr("WHERE", c); err != nil {
+			return nil, nil, err
+		}
+		if !correlated(c, fs, outer) {
+			own = append(own, c)
+			continue
+		}
+		b, isEq := c.(*expr.Binary)
+		if !isEq || b.Op != expr.OpEq {
+			return nil, nil, notYet("its correlation is not an equality")
+		}
+		switch {
+		case onlyInner(b.Left, fs, outer) && onlyOuter(b.Right, fs, outer):
+			innerKeys, outerKeys = append(innerKeys, b.Left), append(outerKeys, b.Right)
+		case onlyInner(b.Right, fs, outer) && onlyOuter(b.Left, fs, outer):
+			innerKeys, outerKeys = append(innerKeys, b.Right), append(outerKeys, b.Left)
+		default:
+			return nil, nil, notYet("a correlated equality mixes inner and outer columns on one side")
+		}
+	}
+	if len(innerKeys) == 0 {
+		return nil, nil, cause // not correlated: a column is just unknown
+	}
+	prefix := fmt.Sprintf("__scalar%d", k)
+	var rel plan.Node = from
+	if len(own) > 0 {
+		rel = &plan.Filter{Input: rel, Cond: andOf(own)}
+	}
+	aggs := make([]expr.Expr, 0, len(innerKeys)+2)
+	var on []expr.Expr
+	for i, key := range innerKeys {
+		name := fmt.Sprintf("%s_k%d", prefix, i)
+		aggs = append(aggs, &expr.Alias{Child: key, Name: name})
+		on = append(on, &expr.Binary{Op: expr.OpEq, Left: outerKeys[i], Right: &expr.ColumnRef{Name: name}})
+	}
+	aggs = append(aggs,
+		&expr.Alias{Child: item, Name: prefix + "_v"},
+		&expr.Alias{Child: &expr.Literal{Value: true, Type: types.Boolean}, Name: prefix + "_m"})
+	grouped := &plan.Aggregate{Input: rel, GroupBy: innerKeys, Aggs: aggs}
+	n = &plan.Join{Left: n, Right: grouped, Type: plan.LeftOuter, On: andOf(on)}
+	// The aggregate over no rows, bound by position to an empty relation
+	// of the subquery's columns.
+	bound, err := bindAcross(item, fs, plan.Schema{})
+	if err != nil {
+		return nil, nil, err
+	}
+	empty := &plan.Aggregate{Input: &plan.LocalRelation{Struct: fs.ToStruct()},
+		Aggs: []expr.Expr{&expr.Alias{Child: bound, Name: prefix + "_e"}}}
+	n = &plan.Join{Left: n, Right: empty, Type: plan.Cross}
+	v := &expr.CaseWhen{
+		Whens: []expr.When{{Cond: &expr.Unary{Op: expr.OpIsNull, Child: &expr.ColumnRef{Name: prefix + "_m"}}, Value: &expr.ColumnRef{Name: prefix + "_e"}}},
+		Else:  &expr.ColumnRef{Name: prefix + "_v"},
+	}
+	return v, n, nil
+}
+
+// onlyInner reports whether e has column references and all of them are
+// the subquery's; onlyOuter whether all of them are the outer query's.
+func onlyInner(e expr.Expr, inner, outer plan.Schema) bool {
+	refs, ok := 0, true
+	walkExpr(e, func(e expr.Expr) {
+		if r, isRef := e.(*expr.ColumnRef); isRef {
+			refs++
+			ok = ok && len(matchColumn(inner, r)) > 0
+		}
+	})
+	return refs > 0 && ok
+}
+
+func onlyOuter(e expr.Expr, inner, outer plan.Schema) bool {
+	refs, ok := 0, true
+	walkExpr(e, func(e expr.Expr) {
+		if r, isRef := e.(*expr.ColumnRef); isRef {
+			refs++
+			ok = ok && len(matchColumn(inner, r)) == 0 && len(matchColumn(outer, r)) > 0
+		}
+	})
+	return refs > 0 && ok
 }
 
 // scalarColumnName is the name Spark gives an unaliased select item with
