@@ -26,12 +26,14 @@ type Resolver interface {
 // (GROUP BY ordinals and aliases, ORDER BY through aliases and over input
 // columns not selected). What only SQL can say is settled here: CTE
 // scoping, VALUES, set operations, lateral column aliases, GROUP BY ALL,
-// GROUPING SETS/ROLLUP/CUBE, subqueries in WHERE (semi and anti joins) and
-// single-row scalar subqueries, and HAVING or ORDER BY over values the
-// select list does not show (see aggregateBlock).
+// GROUPING SETS/ROLLUP/CUBE, subqueries in WHERE (semi and anti joins),
+// scalar subqueries (single-row, or correlated over an aggregate), and
+// HAVING or ORDER BY over values the select list does not show (see
+// aggregateBlock).
 //
-// SQL the engine cannot run yet (window functions, lambdas, correlated
-// scalar subqueries, grouping(), OFFSET, INTERSECT/EXCEPT ALL, ...) is
+// SQL the engine cannot run yet (window functions, lambdas, subqueries
+// outside WHERE and the select list, grouping(), OFFSET, INTERSECT/EXCEPT
+// ALL, ...) is
 // rejected with an [UNSUPPORTED_FEATURE] error wrapping ErrUnsupported,
 // never planned into something that computes a different answer.
 func PlanQuery(ctx context.Context, q *Query, r Resolver) (plan.Node, error) {

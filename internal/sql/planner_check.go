@@ -19,7 +19,7 @@ func checkExpr(clause string, e expr.Expr) error {
 	case *WindowCall:
 		return unsupported("window functions are not supported yet: %s in %s", exprSQL(n), clause)
 	case *ScalarSubquery, *Exists, *InSubquery:
-		return unsupported("this subquery expression is not supported yet (IN and EXISTS are, as WHERE conjuncts, and so are single-row scalar subqueries in WHERE and in the select list of a SELECT that does not aggregate): %s in %s", exprSQL(n), clause)
+		return unsupported("this subquery expression is not supported yet (IN and EXISTS are, as WHERE conjuncts, and so are scalar subqueries in WHERE and in the select list of a SELECT that does not aggregate): %s in %s", exprSQL(n), clause)
 	case *Lambda:
 		return unsupported("lambda functions are not supported yet: %s in %s", exprSQL(n), clause)
 	case *Interval:
