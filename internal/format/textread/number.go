@@ -52,7 +52,14 @@ func ParseInteger(b []byte, bits int) (int64, bool) {
 // (hex floats, "inf", underscores) are rejected; a magnitude out of range is
 // ±Inf or 0, as in Java.
 func ParseJavaDouble(b []byte) (float64, bool) {
-	b = bytes.TrimFunc(b, func(r rune) bool { return r <= ' ' })
+	// Java trims chars <= ' '; bytes of multi-byte UTF-8 are all >= 0x80, so
+	// trimming bytes is the same and needs no rune decoding.
+	for len(b) > 0 && b[0] <= ' ' {
+		b = b[1:]
+	}
+	for len(b) > 0 && b[len(b)-1] <= ' ' {
+		b = b[:len(b)-1]
+	}
 	if len(b) == 0 {
 		return 0, false
 	}
