@@ -1,15 +1,14 @@
 package csv
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/format/textread/textreadtest"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -27,68 +26,26 @@ func BenchmarkRead(b *testing.B) {
 	data := benchCSV(rows)
 	schema := types.NewStruct(types.Field("mrn", types.Integer), types.Field("name", types.String),
 		types.Field("heartrate", types.Double), types.Field("time", types.Timestamp))
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		r, err := ReadBytes(data, "bench.csv", schema, Options{Header: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for {
-			rec, err := r.Next(context.Background())
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += int(rec.NumRows())
-			rec.Release()
-		}
-		r.Close()
-		if n != rows {
-			b.Fatalf("rows = %d", n)
-		}
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	textreadtest.BenchRead(b, len(data), rows, func() (batch.Reader, error) {
+		return ReadBytes(data, "bench.csv", schema, Options{Header: true})
+	})
 }
 
 func BenchmarkInfer(b *testing.B) {
 	const rows = 100_000
 	data := benchCSV(rows)
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := InferBytes(data, "bench.csv", Options{Header: true, InferSchema: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	textreadtest.BenchInfer(b, len(data), rows, func() error {
+		_, err := InferBytes(data, "bench.csv", Options{Header: true, InferSchema: true})
+		return err
+	})
 }
 
 // Closing a reader part-way releases the batch being built.
 func TestCloseMidStream(t *testing.T) {
-	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
-	defer mem.AssertSize(t, 0)
 	schema := types.NewStruct(types.Field("a", types.Long), types.Field("b", types.String))
-	r, err := Read(strings.NewReader("1,x\n2,y\n3,z\n"), "t.csv", schema, Options{BatchSize: 2, Allocator: mem})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := r.Next(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rec.NumRows() != 2 {
-		t.Fatalf("rows = %d, want 2", rec.NumRows())
-	}
-	rec.Release()
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Next(context.Background()); !errors.Is(err, io.EOF) {
-		t.Fatalf("Next after Close = %v, want io.EOF", err)
-	}
+	textreadtest.CloseMidStream(t, func(mem memory.Allocator) (batch.Reader, error) {
+		return Read(strings.NewReader("1,x\n2,y\n3,z\n"), "t.csv", schema, Options{BatchSize: 2, Allocator: mem})
+	})
 }
 
 func TestMergeSchemas(t *testing.T) {

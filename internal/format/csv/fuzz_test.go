@@ -1,10 +1,9 @@
 package csv
 
 import (
-	"context"
 	"testing"
 
-	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/format/textread/textreadtest"
 )
 
 // FuzzInferRead checks that no input makes inference or reading panic, and
@@ -25,13 +24,6 @@ func FuzzInferRead(f *testing.F) {
 			return
 		}
 		r, err := ReadBytes(data, "fuzz.csv", schema, opts)
-		if err != nil {
-			t.Fatalf("read setup: %v", err)
-		}
-		bs, err := batch.ReadAll(context.Background(), r)
-		if err != nil && opts.Mode == Permissive {
-			t.Fatalf("inferred fine but reading failed: %v", err)
-		}
-		batch.Release(bs)
+		textreadtest.ReadsBack(t, r, err, opts.Mode == Permissive)
 	})
 }

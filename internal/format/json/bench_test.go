@@ -1,13 +1,12 @@
 package json
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
+	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/format/textread/textreadtest"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -35,34 +34,6 @@ func benchData(n int, multi, quoted bool) []byte {
 	return []byte(b.String())
 }
 
-func benchRead(b *testing.B, data []byte, schema types.StructType, opts Options, rows int) {
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		r, err := ReadBytes(data, "bench.json", schema, opts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for {
-			rec, err := r.Next(context.Background())
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += int(rec.NumRows())
-			rec.Release()
-		}
-		r.Close()
-		if n != rows {
-			b.Fatalf("rows = %d, want %d", n, rows)
-		}
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
 var (
 	stringSchema  = types.NewStruct(types.Field("device_id", types.String), types.Field("heartrate", types.String), types.Field("mrn", types.String), types.Field("time", types.String))
 	numericSchema = types.NewStruct(types.Field("device_id", types.Long), types.Field("heartrate", types.Double), types.Field("mrn", types.Long), types.Field("time", types.Long))
@@ -85,7 +56,10 @@ func BenchmarkRead(b *testing.B) {
 			if tc.quoted {
 				schema = stringSchema
 			}
-			benchRead(b, benchData(rows, tc.multi, tc.quoted), schema, Options{MultiLine: tc.multi}, rows)
+			data := benchData(rows, tc.multi, tc.quoted)
+			textreadtest.BenchRead(b, len(data), rows, func() (batch.Reader, error) {
+				return ReadBytes(data, "bench.json", schema, Options{MultiLine: tc.multi})
+			})
 		})
 	}
 }
@@ -95,13 +69,10 @@ func BenchmarkInfer(b *testing.B) {
 	for _, multi := range []bool{false, true} {
 		b.Run(fmt.Sprintf("multiline=%t", multi), func(b *testing.B) {
 			data := benchData(rows, multi, true)
-			b.SetBytes(int64(len(data)))
-			for b.Loop() {
-				if _, err := InferBytes(data, "bench.json", Options{MultiLine: multi}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			textreadtest.BenchInfer(b, len(data), rows, func() error {
+				_, err := InferBytes(data, "bench.json", Options{MultiLine: multi})
+				return err
+			})
 		})
 	}
 }

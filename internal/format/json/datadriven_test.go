@@ -1,18 +1,16 @@
 package json
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cockroachdb/datadriven"
 
+	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/format/textread/textreadtest"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -28,17 +26,7 @@ import (
 // infer prints the schema tree; read prints one line per row ("|"-separated,
 // NULL for nulls) and "-- batch" between batches. Errors print as "error: ...".
 func TestDataDriven(t *testing.T) {
-	paths, err := filepath.Glob("testdata/*.txt") // not testdata/fuzz
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no test files: %v", err)
-	}
-	for _, path := range paths {
-		t.Run(filepath.Base(path), func(t *testing.T) { runFile(t, path) })
-	}
-}
-
-func runFile(t *testing.T, path string) {
-	datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+	textreadtest.RunDataDriven(t, func(t *testing.T, d *datadriven.TestData) string {
 		opts := optionsFromArgs(t, d)
 		switch d.Cmd {
 		case "infer":
@@ -48,15 +36,10 @@ func runFile(t *testing.T, path string) {
 			}
 			return st.TreeString()
 		case "read":
-			ddl, body, _ := strings.Cut(d.Input, "\n")
-			dt, err := types.ParseSQLType(ddl)
-			if err != nil {
-				d.Fatalf(t, "schema: %v", err)
-			}
-			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
-			defer mem.AssertSize(t, 0)
-			opts.Allocator = mem
-			return readAllText(t, strings.NewReader(body), dt.(types.StructType), opts)
+			return textreadtest.ReadCommand(t, d, d.Input, false, func(body io.Reader, schema types.StructType, mem memory.Allocator) (batch.Reader, error) {
+				opts.Allocator = mem
+				return Read(body, "in.json", schema, opts)
+			})
 		}
 		d.Fatalf(t, "unknown command %s", d.Cmd)
 		return ""
@@ -94,45 +77,4 @@ func optionsFromArgs(t *testing.T, d *datadriven.TestData) Options {
 		}
 	}
 	return o
-}
-
-func readAllText(t *testing.T, in io.Reader, schema types.StructType, opts Options) string {
-	r, err := Read(in, "in.json", schema, opts)
-	if err != nil {
-		return "error: " + err.Error() + "\n"
-	}
-	defer r.Close()
-	var b strings.Builder
-	for n := 0; ; n++ {
-		rec, err := r.Next(context.Background())
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			b.WriteString("error: " + err.Error() + "\n")
-			break
-		}
-		if n > 0 {
-			b.WriteString("-- batch\n")
-		}
-		writeRows(&b, rec)
-		rec.Release()
-	}
-	return b.String()
-}
-
-func writeRows(b *strings.Builder, rec arrow.RecordBatch) {
-	for i := 0; i < int(rec.NumRows()); i++ {
-		for j, col := range rec.Columns() {
-			if j > 0 {
-				b.WriteString(" | ")
-			}
-			if col.IsNull(i) {
-				b.WriteString("NULL")
-			} else {
-				b.WriteString(col.ValueStr(i))
-			}
-		}
-		b.WriteString("\n")
-	}
 }

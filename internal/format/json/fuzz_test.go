@@ -1,10 +1,9 @@
 package json
 
 import (
-	"context"
 	"testing"
 
-	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/format/textread/textreadtest"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -31,13 +30,6 @@ func FuzzInferRead(f *testing.F) {
 		schema.Fields = append(schema.Fields, types.Field("zz_int", types.Integer), types.Field("zz_ts", types.Timestamp),
 			types.Field("zz_dec", types.DecimalType{Precision: 5, Scale: 2}), types.Field("zz_map", types.MapType{KeyType: types.String, ValueType: types.Long}))
 		r, err := ReadBytes(data, "fuzz.json", schema, opts)
-		if err != nil {
-			t.Fatalf("read setup: %v", err)
-		}
-		bs, err := batch.ReadAll(context.Background(), r)
-		if err != nil && opts.Mode == Permissive {
-			t.Fatalf("inferred fine but reading failed: %v", err)
-		}
-		batch.Release(bs)
+		textreadtest.ReadsBack(t, r, err, opts.Mode == Permissive)
 	})
 }

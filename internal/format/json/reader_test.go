@@ -3,36 +3,22 @@ package json
 import (
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/internal/format/textread/textreadtest"
 	"github.com/ingotdata/ingot/types"
 )
 
 // Closing a reader part-way releases the batch being built.
 func TestCloseMidStream(t *testing.T) {
-	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
-	defer mem.AssertSize(t, 0)
 	schema := types.NewStruct(types.Field("a", types.Long), types.Field("o", types.StructType{Fields: []types.StructField{types.Field("x", types.String)}}))
-	r, err := Read(strings.NewReader(`{"a":1}`+"\n"+`{"a":2,"o":{"x":"y"}}`+"\n"+`{"a":3}`), "t.json", schema, Options{BatchSize: 2, Allocator: mem})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := r.Next(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rec.NumRows() != 2 {
-		t.Fatalf("rows = %d, want 2", rec.NumRows())
-	}
-	rec.Release()
-	r.Close()
-	if _, err := r.Next(context.Background()); !errors.Is(err, io.EOF) {
-		t.Fatalf("Next after Close = %v, want io.EOF", err)
-	}
+	textreadtest.CloseMidStream(t, func(mem memory.Allocator) (batch.Reader, error) {
+		return Read(strings.NewReader(`{"a":1}`+"\n"+`{"a":2,"o":{"x":"y"}}`+"\n"+`{"a":3}`), "t.json", schema, Options{BatchSize: 2, Allocator: mem})
+	})
 }
 
 func TestErrorsAreSentinels(t *testing.T) {
