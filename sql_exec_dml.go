@@ -310,7 +310,7 @@ func (s *Session) addConstraint(ctx context.Context, st *sql.AlterTableAddConstr
 		if old, ok := tx.Metadata().Configuration[key]; ok {
 			return nil, fmt.Errorf("ingot: [DELTA_CONSTRAINT_ALREADY_EXISTS] Constraint '%s' already exists. Please delete the old constraint first.\nOld constraint:\n%s", st.Name, old)
 		}
-		text := sql.FormatExpr(st.Check)
+		text := trimOuterParens(sql.FormatExpr(st.Check))
 		// Every existing row must satisfy the new constraint.
 		schema := tx.Snapshot().Schema()
 		// Binding it first reports unknown columns and non-boolean checks.
@@ -349,6 +349,34 @@ func (s *Session) dropConstraint(ctx context.Context, st *sql.AlterTableDropCons
 		}
 		return map[string]string{"name": st.Name, "expr": old}, nil
 	})
+}
+
+// trimOuterParens drops the parentheses FormatExpr puts around a whole
+// binary expression, so the stored constraint reads as written: id > 0.
+func trimOuterParens(s string) string {
+	for len(s) >= 2 && s[0] == '(' && s[len(s)-1] == ')' {
+		depth, inStr := 0, byte(0)
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case inStr != 0:
+				if c == inStr {
+					inStr = 0
+				}
+			case c == '\'' || c == '"' || c == '`':
+				inStr = c
+			case c == '(':
+				depth++
+			case c == ')':
+				depth--
+				if depth == 0 && i != len(s)-1 {
+					return s // the first '(' closes before the end: (a) AND (b)
+				}
+			}
+		}
+		s = s[1 : len(s)-1]
+	}
+	return s
 }
 
 // snapshotSource reads one pinned snapshot (the one a transaction read).
@@ -482,13 +510,17 @@ func (s *Session) showTblProperties(ctx context.Context, st *sql.ShowTblProperti
 	return s.localFrame(schema, rows)
 }
 
+// The map, array and struct columns of DESCRIBE HISTORY and DETAIL
+// (operationParameters, operationMetrics, job, notebook, partitionColumns,
+// properties, ...) are STRING holding the value as Spark's CAST(x AS
+// STRING) prints it ({k -> v}, [a, b]): the engine cannot cast or show
+// complex values yet, and a result nobody can display is worse than a
+// flatter type. Switch these to MapType/ArrayType/StructType once it can.
 var (
-	jobType = types.NewStruct(types.Field("jobId", types.String), types.Field("jobName", types.String),
-		types.Field("jobRunId", types.String), types.Field("runId", types.String),
-		types.Field("jobOwnerId", types.String), types.Field("triggerType", types.String))
-	notebookType  = types.NewStruct(types.Field("notebookId", types.String))
-	stringMapType = types.MapType{KeyType: types.String, ValueType: types.String, ValueContainsNull: true}
-	stringsType   = types.ArrayType{ElementType: types.String, ContainsNull: true}
+	jobType       types.DataType = types.String
+	notebookType  types.DataType = types.String
+	stringMapType types.DataType = types.String
+	stringsType   types.DataType = types.String
 )
 
 func (s *Session) describeHistory(ctx context.Context, st *sql.DescribeHistory) (*DataFrame, error) {
@@ -660,7 +692,23 @@ func appendValue(fb array.Builder, v any) error {
 	}
 	switch fb := fb.(type) {
 	case *array.StringBuilder:
-		fb.Append(fmt.Sprint(v))
+		switch v := v.(type) {
+		case map[string]string:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = k + " -> " + v[k]
+			}
+			fb.Append("{" + strings.Join(parts, ", ") + "}")
+		case []string:
+			fb.Append("[" + strings.Join(v, ", ") + "]")
+		default:
+			fb.Append(fmt.Sprint(v))
+		}
 	case *array.BooleanBuilder:
 		fb.Append(v.(bool))
 	case *array.Int64Builder:
