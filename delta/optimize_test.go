@@ -304,24 +304,126 @@ func TestZOrderSortKey(t *testing.T) {
 	}
 }
 
+// BenchmarkOptimize compacts 20 files of 5,000 rows into one, plain and
+// Z-ordered by two columns.
 func BenchmarkOptimize(b *testing.B) {
-	ctx := b.Context()
-	var bytes int64
-	for b.Loop() {
-		b.StopTimer()
-		tbl, _ := Open(ctx, storage.NewMemory())
-		for i := 0; i < 20; i++ {
-			if _, err := tbl.Write(ctx, rows(i*5000, (i+1)*5000), WriteOptions{}); err != nil {
-				b.Fatal(err)
+	for _, bc := range []struct {
+		name   string
+		zorder []string
+	}{{"binpack", nil}, {"zorder", []string{"id", "name"}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			ctx := b.Context()
+			var bytes int64
+			for b.Loop() {
+				b.StopTimer()
+				tbl, _ := Open(ctx, storage.NewMemory())
+				for i := 0; i < 20; i++ {
+					if _, err := tbl.Write(ctx, rows(i*5000, (i+1)*5000), WriteOptions{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				m, err := tbl.Optimize(ctx, OptimizeOptions{ZOrderBy: bc.zorder})
+				if err != nil {
+					b.Fatal(err)
+				}
+				bytes = m.FilesRemoved.TotalSize
 			}
-		}
-		b.StartTimer()
-		m, err := tbl.Optimize(ctx, OptimizeOptions{ZOrderBy: []string{"id", "name"}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		bytes = m.FilesRemoved.TotalSize
+			b.SetBytes(bytes)
+			b.ReportMetric(float64(100000*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
 	}
-	b.SetBytes(bytes)
-	b.ReportMetric(float64(100000*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func TestOptimizePurgesDeletionVectors(t *testing.T) {
+	ctx := t.Context()
+	st := storage.NewMemory()
+	tbl, _ := Open(ctx, st)
+	for i := int64(0); i < 2; i++ {
+		if _, err := tbl.Write(ctx, ids(i*100, i*100+100), WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, _ := tbl.Snapshot(ctx)
+	f := snap.Files()[0]
+	deleted := []uint16{0, 7, 50, 99}
+	bm := encodeDV(map[uint32][]testContainer{0: {{key: 0, kind: "array", values: deleted}}})
+	add := f
+	add.DeletionVector = &DeletionVector{StorageType: "i", PathOrInlineDv: encodeZ85(bm), SizeInBytes: int32(len(bm)), Cardinality: int64(len(deleted))}
+	body, _ := MarshalActions([]Action{
+		{Protocol: &Protocol{MinReaderVersion: 3, MinWriterVersion: 7, ReaderFeatures: []string{"deletionVectors"}, WriterFeatures: []string{"deletionVectors"}}},
+		{Remove: &RemoveFile{Path: f.Path, DataChange: true, PartitionValues: f.PartitionValues}}, {Add: &add},
+	})
+	if err := st.PutIfAbsent(ctx, commitPath(2), body); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := tbl.Snapshot(ctx)
+	want := sortedRows(t, before)
+	if len(want) != 196 {
+		t.Fatalf("setup: %d rows", len(want))
+	}
+	m, err := tbl.Optimize(ctx, OptimizeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.NumDeletionVectorsRemoved != 1 || m.NumFilesRemoved != 2 || m.NumFilesAdded != 1 {
+		t.Fatalf("metrics %+v", m)
+	}
+	after, _ := tbl.Snapshot(ctx)
+	if got := sortedRows(t, after); !slices.Equal(got, want) {
+		t.Fatalf("rows changed: %d rows, want %d", len(got), len(want))
+	}
+	for _, f := range after.Files() {
+		if f.DeletionVector != nil {
+			t.Fatalf("file %s still has a deletion vector", f.Path)
+		}
+	}
+	for _, l := range commitJSON(t, st, m.Version) {
+		if r := l["remove"]; r != nil && r["path"] == f.Path && r["deletionVector"] == nil {
+			t.Fatalf("remove of %s lacks its deletion vector: %v", f.Path, r)
+		}
+	}
+}
+
+// TestOptimizeConcurrentWriters: a compaction commits on top of a
+// concurrent append (its files are untouched) but not on top of a
+// concurrent overwrite that removed the files it rewrote.
+func TestOptimizeConcurrentWriters(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		mode    SaveMode
+		wantErr bool
+	}{
+		{"append wins the race", ModeAppend, false},
+		{"overwrite wins the race", ModeOverwrite, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			tbl := smallFilesTable(t, storage.NewMemory(), 3)
+			snap, _ := tbl.Snapshot(ctx)
+			replaced := snap.Files()
+			now := time.Now().UnixMilli()
+			actions := []Action{{CommitInfo: map[string]any{"operation": "OPTIMIZE", "readVersion": snap.Version()}}}
+			for _, f := range replaced {
+				actions = append(actions, Action{Remove: removeFor(f, now, false)})
+			}
+			// The concurrent writer commits first.
+			if _, err := tbl.Write(ctx, rows(500, 502), WriteOptions{Mode: tc.mode}); err != nil {
+				t.Fatal(err)
+			}
+			v, err := tbl.commitRewrite(ctx, snap, replaced, actions)
+			if tc.wantErr {
+				if !errors.Is(err, ErrConcurrentModification) || !strings.Contains(err.Error(), "DELTA_CONCURRENT_DELETE_READ") {
+					t.Fatalf("err = %v", err)
+				}
+				return
+			}
+			if err != nil || v != snap.Version()+2 {
+				t.Fatalf("commit %d, %v", v, err)
+			}
+			if ci := commitJSON(t, tbl.Store(), v)[0]["commitInfo"]; ci["readVersion"] != float64(snap.Version()+1) {
+				t.Fatalf("readVersion %v", ci["readVersion"])
+			}
+		})
+	}
 }
