@@ -1,6 +1,7 @@
 package delta
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -25,6 +26,7 @@ type fileActionColumns struct {
 	modTime         arrow.Array
 	dataChange      *array.Boolean
 	stats           *ownedStrings
+	statsParsed     arrow.Array // stats_parsed, when writers chose the struct form
 	tags            *array.Map
 	dv              *dvColumns
 	baseRowID       arrow.Array
@@ -116,6 +118,8 @@ func newFileActionColumns(col arrow.Array, in *interner) *fileActionColumns {
 			c.dataChange, _ = child.(*array.Boolean)
 		case "stats":
 			c.stats = newOwnedStrings(child)
+		case "stats_parsed":
+			c.statsParsed = child
 		case "tags":
 			c.tags = stringMap(child)
 		case "deletionVector":
@@ -281,6 +285,14 @@ func (c *fileActionColumns) add(i int) *AddFile {
 		BaseRowID:               optInt(c.baseRowID, i),
 		DefaultRowCommitVersion: optInt(c.defaultRowCV, i),
 		ClusteringProvider:      strAt(c.clustering, i),
+	}
+	if a.Stats == "" && c.statsParsed != nil && c.statsParsed.IsValid(i) {
+		// Checkpoints written with delta.checkpoint.writeStatsAsJson=false
+		// carry only the struct form; re-encode it as the JSON form so data
+		// skipping sees it. Values it cannot parse back only skip nothing.
+		if b, err := json.Marshal(arrowValue(c.statsParsed, i)); err == nil {
+			a.Stats = string(b)
+		}
 	}
 	a.Size, _ = intAt(c.size, i)
 	a.ModificationTime, _ = intAt(c.modTime, i)

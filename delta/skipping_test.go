@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/storage"
@@ -185,5 +187,48 @@ func TestSkippingStats(t *testing.T) {
 				t.Fatalf("mayMatch = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSkippingStatsParsed: a checkpoint add holding only stats_parsed
+// (writeStatsAsJson=false) gets its stats re-encoded as JSON, so skipping
+// still works.
+func TestSkippingStatsParsed(t *testing.T) {
+	minMax := arrow.StructOf(arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true})
+	addType := arrow.StructOf(
+		arrow.Field{Name: "path", Type: arrow.BinaryTypes.String, Nullable: true},
+		arrow.Field{Name: "stats_parsed", Type: arrow.StructOf(
+			arrow.Field{Name: "numRecords", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+			arrow.Field{Name: "minValues", Type: minMax, Nullable: true},
+			arrow.Field{Name: "maxValues", Type: minMax, Nullable: true},
+		), Nullable: true},
+	)
+	col, _, err := array.FromJSON(memory.DefaultAllocator, addType, strings.NewReader(`[
+		{"path": "a", "stats_parsed": {"numRecords": 5, "minValues": {"id": 1}, "maxValues": {"id": 9}}},
+		{"path": "b", "stats_parsed": null}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer col.Release()
+	c := newFileActionColumns(col, newInterner())
+	a, b := c.add(0), c.add(1)
+	if b.Stats != "" {
+		t.Fatalf("file without stats got %q", b.Stats)
+	}
+	st := parseFileStats(a.Stats)
+	if st.NumRecords == nil || *st.NumRecords != 5 {
+		t.Fatalf("stats %q", a.Stats)
+	}
+	for _, tc := range []struct {
+		term Term
+		want bool
+	}{
+		{Term{"id", OpGt, 9}, false},
+		{Term{"id", OpEq, 5}, true},
+		{Term{"id", OpLt, 1}, false},
+	} {
+		if got := st.mayMatch("id", types.Long, tc.term); got != tc.want {
+			t.Errorf("%v: %v, want %v (stats %s)", tc.term, got, tc.want, a.Stats)
+		}
 	}
 }
