@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ingotdata/ingot/storage"
 )
 
@@ -229,5 +231,42 @@ func TestParseInterval(t *testing.T) {
 				t.Fatalf("parseInterval(%q) = %v, %v", tc.in, got, err)
 			}
 		})
+	}
+}
+
+// TestVacuumDeletionVectorFiles: the DV file of a live file stays, an
+// unreferenced one goes.
+func TestVacuumDeletionVectorFiles(t *testing.T) {
+	ctx := t.Context()
+	st := storage.NewMemory()
+	tbl, _ := Open(ctx, st)
+	if _, err := tbl.Write(ctx, ids(0, 10), WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := tbl.Snapshot(ctx)
+	f := snap.Files()[0]
+	live, orphan := uuid.New(), uuid.New()
+	add := f
+	add.DeletionVector = &DeletionVector{StorageType: "u", PathOrInlineDv: "ab" + encodeZ85(live[:]), Offset: ptr(int32(1)), SizeInBytes: 10, Cardinality: 1}
+	body, _ := MarshalActions([]Action{
+		{Protocol: &Protocol{MinReaderVersion: 3, MinWriterVersion: 7, ReaderFeatures: []string{"deletionVectors"}, WriterFeatures: []string{"deletionVectors"}}},
+		{Remove: &RemoveFile{Path: f.Path, DataChange: true}}, {Add: &add},
+	})
+	if err := st.PutIfAbsent(ctx, commitPath(1), body); err != nil {
+		t.Fatal(err)
+	}
+	liveKey := "ab/deletion_vector_" + live.String() + ".bin"
+	orphanKey := "deletion_vector_" + orphan.String() + ".bin"
+	for _, k := range []string{liveKey, orphanKey} {
+		if err := st.Put(ctx, k, []byte{1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := tbl.Vacuum(ctx, VacuumOptions{RetentionHours: hours(0), SkipRetentionCheck: true, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.FilesDeleted, []string{orphanKey}) {
+		t.Fatalf("vacuum lists %v, want only %s", res.FilesDeleted, orphanKey)
 	}
 }
