@@ -41,34 +41,6 @@ func (c *converter) isNull(f []byte) bool {
 	return string(f) == c.o.NullValue || (len(f) == 0 && c.Kind != textread.KindString)
 }
 
-// fits reports whether append would store f as a value (or f is NULL text).
-func (c *converter) fits(f []byte) bool {
-	if c.isNull(f) {
-		return true
-	}
-	switch c.Kind {
-	case textread.KindBool:
-		_, ok := textread.ParseBoolean(f)
-		return ok
-	case textread.KindByte, textread.KindShort, textread.KindInt, textread.KindLong:
-		_, ok := textread.ParseInteger(f, c.Kind.Bits())
-		return ok
-	case textread.KindFloat, textread.KindDouble:
-		_, ok := c.double(f)
-		return ok
-	case textread.KindDecimal:
-		_, ok := c.decimal(f)
-		return ok
-	case textread.KindDate:
-		_, ok := textread.ParseDate(f)
-		return ok
-	case textread.KindTimestamp:
-		_, ok := c.ts.Parse(f)
-		return ok
-	}
-	return true
-}
-
 func (c *converter) double(f []byte) (float64, bool) {
 	if v, ok := textread.ParseJavaDouble(f); ok {
 		return v, true
@@ -98,45 +70,47 @@ func (c *converter) decimal(f []byte) (decimal128.Num, bool) {
 	return n, err == nil
 }
 
-// append stores f, or NULL when it is NULL text or does not parse.
-func (c *converter) append(f []byte) {
+// append stores f, or NULL when it is NULL text or does not parse; false
+// means it did not parse.
+func (c *converter) append(f []byte) bool {
 	if c.isNull(f) {
 		c.AppendNull()
-		return
+		return true
 	}
 	switch c.Kind {
 	case textread.KindString:
 		c.AppendString(f)
-		return
+		return true
 	case textread.KindBool:
 		if v, ok := textread.ParseBoolean(f); ok {
 			c.AppendBool(v)
-			return
+			return true
 		}
 	case textread.KindByte, textread.KindShort, textread.KindInt, textread.KindLong:
 		if v, ok := textread.ParseInteger(f, 64); ok && c.AppendInt(v) {
-			return
+			return true
 		}
 	case textread.KindFloat, textread.KindDouble:
 		if v, ok := c.double(f); ok {
 			c.AppendFloat(v)
-			return
+			return true
 		}
 	case textread.KindDecimal:
 		if v, ok := c.decimal(f); ok {
 			c.AppendDecimal(v)
-			return
+			return true
 		}
 	case textread.KindDate:
 		if v, ok := textread.ParseDate(f); ok {
 			c.AppendDate(v)
-			return
+			return true
 		}
 	case textread.KindTimestamp:
 		if v, ok := c.ts.Parse(f); ok {
 			c.AppendTimestamp(v)
-			return
+			return true
 		}
 	}
 	c.AppendNull()
+	return false
 }

@@ -54,11 +54,10 @@ type records struct {
 	done       bool
 }
 
-// Fill converts up to n rows. Rows that do not fit are checked before any
-// of their fields is appended (see firstMisfit), so a dropped row is never
-// appended and never counts toward n.
+// Fill converts up to n rows, not counting dropped ones (a DropMalformed
+// batch holds n rows that fit, as Spark's would).
 func (r *records) Fill(n int, b *textread.Batch) error {
-	for b.Len() < n && !r.done {
+	for b.Kept() < n && !r.done {
 		fields, ok, err := r.sp.next()
 		if err != nil {
 			if r.mode != DropMalformed {
@@ -83,36 +82,24 @@ func (r *records) Fill(n int, b *textread.Batch) error {
 				continue
 			}
 		}
-		if r.mode != Permissive {
-			if i := r.firstMisfit(fields); i >= 0 {
-				if r.mode == DropMalformed {
-					continue
-				}
-				c := &r.cols[i]
-				return fmt.Errorf("csv: %s:%d: field %d (%s): cannot read %q as %s: %w",
-					r.sp.name, r.sp.recLine, i+1, c.name, fields[i], types.CatalogString(c.Type), ErrTypeMismatch)
+		misfit := -1
+		for i := range r.cols {
+			if i >= len(fields) {
+				r.cols[i].AppendNull()
+			} else if !r.cols[i].append(fields[i]) && misfit < 0 {
+				misfit = i
 			}
 		}
-		for i := range r.cols {
-			if i < len(fields) {
-				r.cols[i].append(fields[i])
-			} else {
-				r.cols[i].AppendNull()
+		if misfit >= 0 && r.mode != Permissive {
+			if r.mode == DropMalformed {
+				b.Drop()
+				continue
 			}
+			c := &r.cols[misfit]
+			return fmt.Errorf("csv: %s:%d: field %d (%s): cannot read %q as %s: %w",
+				r.sp.name, r.sp.recLine, misfit+1, c.name, fields[misfit], types.CatalogString(c.Type), ErrTypeMismatch)
 		}
 		b.Keep()
 	}
 	return nil
-}
-
-// firstMisfit returns the index of the first field that does not parse as
-// its column's type, or -1. Only FailFast and DropMalformed pay for this
-// check before appending, since builders cannot take a row back.
-func (r *records) firstMisfit(fields [][]byte) int {
-	for i := range min(len(fields), len(r.cols)) {
-		if !r.cols[i].fits(fields[i]) {
-			return i
-		}
-	}
-	return -1
 }

@@ -222,19 +222,13 @@ func (v *valueDecoder) read(c *column) error {
 		c.AppendNull()
 		return nil
 	case textread.KindStruct:
-		if k != '{' {
-			return v.skipMiss(c, k)
-		}
-		if _, err := d.ReadToken(); err != nil {
+		if ok, err := v.open(c, k, '{'); !ok {
 			return err
 		}
 		c.st.Append(true)
 		return v.readObject(c.fields)
 	case textread.KindArray:
-		if k != '[' {
-			return v.skipMiss(c, k)
-		}
-		if _, err := d.ReadToken(); err != nil {
+		if ok, err := v.open(c, k, '['); !ok {
 			return err
 		}
 		c.lst.Append(true)
@@ -246,10 +240,7 @@ func (v *valueDecoder) read(c *column) error {
 		_, err := d.ReadToken()
 		return err
 	case textread.KindMap:
-		if k != '{' {
-			return v.skipMiss(c, k)
-		}
-		if _, err := d.ReadToken(); err != nil {
+		if ok, err := v.open(c, k, '{'); !ok {
 			return err
 		}
 		c.mp.Append(true)
@@ -267,6 +258,19 @@ func (v *valueDecoder) read(c *column) error {
 		return err
 	}
 	return fmt.Errorf("json: internal: unhandled column kind %d", c.Kind)
+}
+
+// open consumes the '{' or '[' (want) that starts a nested value of c. ok
+// is false when the value is of another kind k: it is then skipped as a
+// mismatch, or err says why it could not be.
+func (v *valueDecoder) open(c *column, k, want jsontext.Kind) (ok bool, err error) {
+	if k != want {
+		return false, v.skipMiss(c, k)
+	}
+	if _, err := v.d.ReadToken(); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // readObject fills sd from the members of an object whose '{' has been read,
@@ -303,24 +307,26 @@ func (v *valueDecoder) readObject(sd *structDecoder) error {
 	return nil
 }
 
-func (v *valueDecoder) readInt(c *column, k jsontext.Kind) error {
-	off := v.d.InputOffset()
-	var text []byte
+// numberText reads the text of a number, or the contents of a string when
+// fromString. ok is false when the value is of another kind: it is then
+// skipped as a mismatch of c, or err says why it could not be.
+func (v *valueDecoder) numberText(c *column, k jsontext.Kind, fromString bool) (text []byte, ok bool, err error) {
 	switch {
 	case k == '0':
-		raw, err := v.d.ReadValue()
-		if err != nil {
-			return err
-		}
-		text = raw
-	case k == '"' && v.numStrings:
-		s, err := v.stringBytes()
-		if err != nil {
-			return err
-		}
-		text = s
+		text, err = v.d.ReadValue()
+	case k == '"' && fromString:
+		text, err = v.stringBytes()
 	default:
-		return v.skipMiss(c, k)
+		return nil, false, v.skipMiss(c, k)
+	}
+	return text, err == nil, err
+}
+
+func (v *valueDecoder) readInt(c *column, k jsontext.Kind) error {
+	off := v.d.InputOffset()
+	text, ok, err := v.numberText(c, k, v.numStrings)
+	if !ok {
+		return err
 	}
 	n, ok := textread.ParseInteger(text, 64)
 	if !ok {
@@ -415,22 +421,9 @@ func (v *valueDecoder) readString(c *column, k jsontext.Kind) error {
 
 func (v *valueDecoder) readDecimal(c *column, k jsontext.Kind) error {
 	off := v.d.InputOffset()
-	var text []byte
-	switch k {
-	case '0':
-		raw, err := v.d.ReadValue()
-		if err != nil {
-			return err
-		}
-		text = raw
-	case '"':
-		s, err := v.stringBytes()
-		if err != nil {
-			return err
-		}
-		text = s
-	default:
-		return v.skipMiss(c, k)
+	text, ok, err := v.numberText(c, k, true)
+	if !ok {
+		return err
 	}
 	if !textread.IsDecimalNumber(text) {
 		v.miss(c, off, "string")

@@ -48,38 +48,41 @@ type Filler interface {
 // them to drop before it is returned.
 type Batch struct {
 	rows    int
+	dropped int
 	keep    []bool // per row, once a row was dropped
-	dropped bool
 }
 
 // Len is the number of rows appended so far, dropped ones included.
 func (b *Batch) Len() int { return b.rows }
 
+// Kept is the number of rows appended so far that stay in the batch.
+func (b *Batch) Kept() int { return b.rows - b.dropped }
+
 // Keep records that one row was appended and stays in the batch.
 func (b *Batch) Keep() {
 	b.rows++
-	if b.dropped {
+	if b.dropped > 0 {
 		b.keep = append(b.keep, true)
 	}
 }
 
 // Drop records that one row was appended but must not be returned
-// (DropMalformed found a value that does not fit after appending it, and
-// builders cannot take a row back). The mask is only built from the first
-// drop on, so batches without one cost nothing.
+// (DropMalformed: a value did not fit, which is only known once it was
+// parsed and appended, and builders cannot take a row back). The mask is
+// only built from the first drop on, so batches without one cost nothing.
 func (b *Batch) Drop() {
-	if !b.dropped {
-		b.dropped = true
+	if b.dropped == 0 {
 		for range b.rows {
 			b.keep = append(b.keep, true)
 		}
 	}
 	b.rows++
+	b.dropped++
 	b.keep = append(b.keep, false)
 }
 
 func (b *Batch) reset() {
-	b.rows, b.keep, b.dropped = 0, b.keep[:0], false
+	b.rows, b.dropped, b.keep = 0, 0, b.keep[:0]
 }
 
 // Reader is the batch.Reader of a text format: it owns the RecordBuilder,
@@ -155,7 +158,7 @@ func (r *Reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			return nil, io.EOF
 		}
 		rec := r.rb.NewRecordBatch()
-		if !r.batch.dropped {
+		if r.batch.dropped == 0 {
 			return rec, nil
 		}
 		out, err := r.filter(ctx, rec)
