@@ -378,7 +378,8 @@ func (df *DataFrame) Stream(ctx context.Context) (batch.Reader, error) {
 	if df.IsStreaming() {
 		return nil, errStreamingAction
 	}
-	return plan.Execute(ctx, plan.Optimize(df.analyzed), df.s.execOptions())
+	// Execute optimizes the analyzed plan itself.
+	return plan.Execute(ctx, df.analyzed, df.s.execOptions())
 }
 
 // CollectBatches runs the query and returns its result as Arrow batches

@@ -2,6 +2,7 @@ package ingot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -118,11 +119,20 @@ func (r *DataFrameReader) loadDelta(ctx context.Context, path string) (*DataFram
 	return r.s.scanFrame(&source.DeltaSnapshot{Table: t, Snapshot: snap, Pinned: v >= 0, Label: "delta.`" + path + "`"}, ""), nil
 }
 
+// snapshotAt loads version (or the latest when version < 0), naming
+// Spark's error class when the location holds no Delta table.
 func snapshotAt(ctx context.Context, t *delta.Table, version int64) (*delta.Snapshot, error) {
+	var snap *delta.Snapshot
+	var err error
 	if version >= 0 {
-		return t.SnapshotAt(ctx, version)
+		snap, err = t.SnapshotAt(ctx, version)
+	} else {
+		snap, err = t.Snapshot(ctx)
 	}
-	return t.Snapshot(ctx)
+	if errors.Is(err, delta.ErrNotATable) {
+		return nil, fmt.Errorf("[DELTA_MISSING_DELTA_TABLE] %s is not a Delta table: %w", t.Store().URL(), err)
+	}
+	return snap, err
 }
 
 // Table reads a catalog table at its latest version.

@@ -1,5 +1,5 @@
 // Package sql is the Spark SQL front end: it turns SQL text into statement
-// trees. The lexer knows Spark's tokens (backquoted identifiers, quoted
+// trees, and queries into logical plans (PlanQuery, planner*.go). The lexer knows Spark's tokens (backquoted identifiers, quoted
 // strings with backslash escapes, typed numeric literals, comments); the
 // recursive-descent parser builds statements (DDL, DML, Delta commands) and
 // queries whose expressions are already internal/expr nodes, keeping the
@@ -8,9 +8,13 @@
 // Every statement renders back to canonical SQL with String() (and an
 // expression with FormatExpr) that parses to the same tree.
 //
-// It knows nothing of catalogs, tables or execution: names are left
+// The parser knows nothing of catalogs, tables or execution: names are left
 // unresolved and column types unknown. Only the types of literals and of
-// explicit casts are decided here, as Spark's parser decides them.
+// explicit casts are decided here, as Spark's parser decides them. The
+// planner builds internal/plan nodes — the same ones the DataFrame API
+// builds — and finds tables only through the Resolver its caller supplies;
+// it neither executes nor reaches storage. Commands (CREATE, DROP, INSERT,
+// DML) are run by the session, not here.
 //
 // Some syntax is rewritten while parsing, as Spark's own parser does, so
 // later stages see fewer forms:
