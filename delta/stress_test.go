@@ -340,6 +340,9 @@ func TestSnapshotListsFromCheckpointOnS3(t *testing.T) {
 	if c.fullLists != 0 || c.listed > 20 {
 		t.Fatalf("%d full listings, %d keys listed; want a listing from checkpoint 290", c.fullLists, c.listed)
 	}
+	if v, err := tbl.LatestVersion(ctx); err != nil || v != 299 || c.fullLists != 0 {
+		t.Fatalf("latest version %d, %v, after %d full listings", v, err, c.fullLists)
+	}
 	// Time travel before the hint lists everything.
 	if s, err := tbl.SnapshotAt(ctx, 100); err != nil || len(s.Files()) != 101 {
 		t.Fatalf("version 100: %v", err)

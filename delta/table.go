@@ -31,7 +31,7 @@ func (t *Table) Store() storage.Store { return t.store }
 
 // Exists reports whether the log has at least one commit or checkpoint.
 func (t *Table) Exists(ctx context.Context) (bool, error) {
-	l, err := listLog(ctx, t.store)
+	l, err := t.listRecent(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -41,7 +41,7 @@ func (t *Table) Exists(ctx context.Context) (bool, error) {
 // LatestVersion returns the newest committed version, or -1 and
 // ErrNotATable when there is none.
 func (t *Table) LatestVersion(ctx context.Context) (int64, error) {
-	l, err := listLog(ctx, t.store)
+	l, err := t.listRecent(ctx)
 	if err != nil {
 		return -1, err
 	}
@@ -68,4 +68,18 @@ func (t *Table) SnapshotAt(ctx context.Context, version int64) (*Snapshot, error
 // streaming source reads the adds of each new version with it.
 func (t *Table) CommitActions(ctx context.Context, version int64) ([]Action, error) {
 	return readCommit(ctx, t.store, version)
+}
+
+// listRecent lists enough of the log to know its newest version: from the
+// _last_checkpoint hint on when the store can list from a key (a polling
+// streaming source asks every trigger), else all of it.
+func (t *Table) listRecent(ctx context.Context) (*logListing, error) {
+	if _, ok := t.store.(listerAfter); ok {
+		if lc := readLastCheckpoint(ctx, t.store); lc != nil && lc.Version > 0 {
+			if l, err := listLogFrom(ctx, t.store, lc.Version); err == nil && l.maxVersion >= lc.Version {
+				return l, nil
+			}
+		}
+	}
+	return listLog(ctx, t.store)
 }
