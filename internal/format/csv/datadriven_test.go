@@ -14,37 +14,25 @@ import (
 	"github.com/ingotdata/ingot/types"
 )
 
-// TestDataDriven runs testdata/*.txt. Commands:
+// TestDataDriven runs testdata/*.txt (see textreadtest.RunDataDriven) with
+// these options:
 //
 //	infer [header] [infer] [delim=C] [null=S] [sample=N] [sampling=R] [tsformat=P] [mode=M]
-//	<file contents>
-//
 //	read [header] [delim=C] [null=S] [mode=M] [batch=N] [tsformat=P]
-//	<schema DDL>
-//	<file contents>
 //
-// infer prints the schema tree; read prints one line per row ("|"-separated,
-// NULL for nulls) and "-- batch" between batches. Errors print as "error: ...".
 // In inputs, "\t" stands for a tab and a trailing "⏎" for a "\r".
 func TestDataDriven(t *testing.T) {
-	textreadtest.RunDataDriven(t, func(t *testing.T, d *datadriven.TestData) string {
-		opts := optionsFromArgs(t, d)
-		input := strings.NewReplacer(`\t`, "\t", "⏎", "\r").Replace(d.Input)
-		switch d.Cmd {
-		case "infer":
-			st, err := Infer(strings.NewReader(input), "in.csv", opts)
-			if err != nil {
-				return "error: " + err.Error() + "\n"
-			}
-			return st.TreeString()
-		case "read":
-			return textreadtest.ReadCommand(t, d, input, true, func(body io.Reader, schema types.StructType, mem memory.Allocator) (batch.Reader, error) {
-				opts.Allocator = mem
-				return Read(body, "in.csv", schema, opts)
-			})
-		}
-		d.Fatalf(t, "unknown command %s", d.Cmd)
-		return ""
+	textreadtest.RunDataDriven(t, textreadtest.Commands{
+		Infer: func(t *testing.T, d *datadriven.TestData, file io.Reader) (types.StructType, error) {
+			return Infer(file, "in.csv", optionsFromArgs(t, d))
+		},
+		Read: func(t *testing.T, d *datadriven.TestData, file io.Reader, schema types.StructType, mem memory.Allocator) (batch.Reader, error) {
+			opts := optionsFromArgs(t, d)
+			opts.Allocator = mem
+			return Read(file, "in.csv", schema, opts)
+		},
+		Quote: true,
+		Input: strings.NewReplacer(`\t`, "\t", "⏎", "\r").Replace,
 	})
 }
 

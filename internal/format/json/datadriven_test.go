@@ -3,7 +3,6 @@ package json
 import (
 	"fmt"
 	"io"
-	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -14,35 +13,21 @@ import (
 	"github.com/ingotdata/ingot/types"
 )
 
-// TestDataDriven runs testdata/*.txt. Commands:
+// TestDataDriven runs testdata/*.txt (see textreadtest.RunDataDriven) with
+// these options:
 //
 //	infer [multiline] [primitives-as-string] [prefers-decimal] [mode=M] [sampling=R]
-//	<file contents>
-//
 //	read [multiline] [mode=M] [batch=N] [numbers-as-strings]
-//	<schema DDL, e.g. struct<a:bigint>>
-//	<file contents>
-//
-// infer prints the schema tree; read prints one line per row ("|"-separated,
-// NULL for nulls) and "-- batch" between batches. Errors print as "error: ...".
 func TestDataDriven(t *testing.T) {
-	textreadtest.RunDataDriven(t, func(t *testing.T, d *datadriven.TestData) string {
-		opts := optionsFromArgs(t, d)
-		switch d.Cmd {
-		case "infer":
-			st, err := Infer(strings.NewReader(d.Input), "in.json", opts)
-			if err != nil {
-				return "error: " + err.Error() + "\n"
-			}
-			return st.TreeString()
-		case "read":
-			return textreadtest.ReadCommand(t, d, d.Input, false, func(body io.Reader, schema types.StructType, mem memory.Allocator) (batch.Reader, error) {
-				opts.Allocator = mem
-				return Read(body, "in.json", schema, opts)
-			})
-		}
-		d.Fatalf(t, "unknown command %s", d.Cmd)
-		return ""
+	textreadtest.RunDataDriven(t, textreadtest.Commands{
+		Infer: func(t *testing.T, d *datadriven.TestData, file io.Reader) (types.StructType, error) {
+			return Infer(file, "in.json", optionsFromArgs(t, d))
+		},
+		Read: func(t *testing.T, d *datadriven.TestData, file io.Reader, schema types.StructType, mem memory.Allocator) (batch.Reader, error) {
+			opts := optionsFromArgs(t, d)
+			opts.Allocator = mem
+			return Read(file, "in.json", schema, opts)
+		},
 	})
 }
 
