@@ -32,7 +32,7 @@ func ReadBytes(data []byte, name string, schema types.StructType, opts Options) 
 		return nil, fmt.Errorf("csv: %w", err)
 	}
 	src := textread.Source{Format: "csv", Name: name, Schema: schema, Allocator: o.Allocator, BatchSize: o.BatchSize}
-	return textread.NewReader(src, func(rb *array.RecordBuilder) (textread.Filler, error) {
+	r, err := textread.NewReader(src, func(rb *array.RecordBuilder) (textread.Filler, error) {
 		cols := make([]converter, len(schema.Fields))
 		for i, f := range schema.Fields {
 			c, err := newConverter(f, rb.Field(i), o, ts)
@@ -43,6 +43,10 @@ func ReadBytes(data []byte, name string, schema types.StructType, opts Options) 
 		}
 		return &records{cols: cols, sp: newSplitter(name, data, o), mode: o.Mode, skipHeader: o.Header}, nil
 	})
+	if err != nil {
+		return nil, err // not a nil *Reader in a non-nil interface
+	}
+	return r, nil
 }
 
 // records fills batches from the records of one file.

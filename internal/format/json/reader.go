@@ -26,7 +26,7 @@ func Read(r io.Reader, name string, schema types.StructType, opts Options) (batc
 // the reader is in use.
 func ReadBytes(data []byte, name string, schema types.StructType, opts Options) (batch.Reader, error) {
 	src := textread.Source{Format: "json", Name: name, Schema: schema, Allocator: opts.Allocator, BatchSize: opts.BatchSize}
-	return textread.NewReader(src, func(rb *array.RecordBuilder) (textread.Filler, error) {
+	r, err := textread.NewReader(src, func(rb *array.RecordBuilder) (textread.Filler, error) {
 		sd, err := newStructDecoder(schema, func(i int) array.Builder { return rb.Field(i) }, "")
 		if err != nil {
 			return nil, err
@@ -34,6 +34,10 @@ func ReadBytes(data []byte, name string, schema types.StructType, opts Options) 
 		f := newFramer(name, data, opts.MultiLine, opts.Mode == DropMalformed)
 		return &records{sd: sd, f: f, mode: opts.Mode, vd: valueDecoder{d: f.dec, numStrings: opts.AllowNumbersAsStrings}}, nil
 	})
+	if err != nil {
+		return nil, err // not a nil *Reader in a non-nil interface
+	}
+	return r, nil
 }
 
 // records fills batches from the records of one file.

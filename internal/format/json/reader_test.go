@@ -76,3 +76,22 @@ func TestMergeSchemas(t *testing.T) {
 		})
 	}
 }
+
+// A reader that cannot be set up is a nil interface, not a nil *Reader in a
+// non-nil one.
+func TestReadSetupErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		schema types.StructType
+	}{
+		{"map-key-not-string", types.NewStruct(types.Field("m", types.MapType{KeyType: types.Integer, ValueType: types.Long}))},
+		{"nested-map-key", types.NewStruct(types.Field("o", types.NewStruct(types.Field("m", types.MapType{KeyType: types.Long, ValueType: types.Long}))))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := ReadBytes([]byte(`{}`), "t.json", tc.schema, Options{})
+			if !errors.Is(err, types.ErrUnsupportedType) || r != nil {
+				t.Fatalf("ReadBytes = %v, %v; want nil reader and ErrUnsupportedType", r, err)
+			}
+		})
+	}
+}
