@@ -21,11 +21,11 @@ func Delete(ctx context.Context, tgt Target, where expr.Expr) (Result, error) {
 		return Result{}, err
 	}
 	snap := tx.Snapshot()
-	files := snap.Files()
 	cond := where
 	if cond == nil {
 		cond = expr.Lit(true)
 	}
+	files := candidateFiles(snap, tgt.Name, where)
 	tx.ReadWholeTable()
 	counts, err := matchCounts(ctx, tgt, snap, files, cond)
 	if err != nil {

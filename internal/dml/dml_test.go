@@ -409,3 +409,30 @@ func TestFilesSourceProjection(t *testing.T) {
 		})
 	}
 }
+
+func TestCandidateFiles(t *testing.T) {
+	ctx := context.Background()
+	tbl, _ := newTable(t, ctx)
+	snap, _ := tbl.Snapshot(ctx)
+	for _, tc := range []struct {
+		cond string
+		want int
+	}{
+		{"grp = 'a'", 1},
+		{"'b' = t.grp", 1},
+		{"t.grp = 'a' AND val > 35", 0},
+		{"val > 35", 1},
+		{"id <= 1", 1},
+		{"s.grp = 'a'", 2},         // another relation's column
+		{"grp = 'a' OR id = 3", 2}, // disjunctions are not judged
+		{"id = '1'", 2},            // a string literal against a number is not judged
+		{"val IS NULL", 1},
+		{"", 2},
+	} {
+		t.Run(tc.cond, func(t *testing.T) {
+			if got := len(candidateFiles(snap, "t", parse(t, tc.cond))); got != tc.want {
+				t.Fatalf("%d files, want %d", got, tc.want)
+			}
+		})
+	}
+}

@@ -129,6 +129,11 @@ func Merge(ctx context.Context, tgt Target, m MergeSpec) (Result, error) {
 		}
 	}
 	files := snap.Files()
+	if !hasBySource {
+		// Target rows the ON condition rules out can neither match nor
+		// block an insert; BY SOURCE clauses need them all.
+		files = candidateFiles(snap, tgt.Name, m.On)
+	}
 	tx.ReadWholeTable()
 	st := &mergeStats{}
 	var removed []delta.AddFile

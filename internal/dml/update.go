@@ -36,7 +36,7 @@ func Update(ctx context.Context, tgt Target, set []Assignment, where expr.Expr) 
 	if err != nil {
 		return Result{}, err
 	}
-	files := snap.Files()
+	files := candidateFiles(snap, tgt.Name, where)
 	tx.ReadWholeTable()
 	counts, err := matchCounts(ctx, tgt, snap, files, cond)
 	if err != nil {
