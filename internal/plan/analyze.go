@@ -333,7 +333,23 @@ func analyzeUsing(j *Join, l, r Node) (Node, error) {
 		}
 		lkey[li], rkey[ri] = true, true
 		lc, rc := ls.Columns[li], rs.Columns[ri]
-		quals = append(quals, []string{lc.Qualifier, rc.Qualifier})
+		// A side's qualifier reaches the merged key only where that side's
+		// key always equals it: both sides for an inner join, the preserved
+		// side for a left or right outer join, neither for a full outer
+		// join (the key is a coalesce). Spark also keeps each side's own key
+		// as a hidden column, so "r.k" under a LEFT JOIN reads the right
+		// key (NULL when unmatched); without hidden columns such a
+		// reference fails to resolve rather than return the left key.
+		switch j.Type {
+		case LeftOuter:
+			quals = append(quals, []string{lc.Qualifier})
+		case RightOuter:
+			quals = append(quals, []string{rc.Qualifier})
+		case FullOuter:
+			quals = append(quals, nil)
+		default:
+			quals = append(quals, []string{lc.Qualifier, rc.Qualifier})
+		}
 		lref := &expr.BoundRef{Index: li, Name: lc.Name, Type: lc.Type, Nullable: lc.Nullable}
 		rref := &expr.BoundRef{Index: nl + ri, Name: rc.Name, Type: rc.Type, Nullable: rc.Nullable}
 		conds = append(conds, &expr.Binary{Op: expr.OpEq, Left: lref, Right: rref})

@@ -80,9 +80,9 @@ func TestResolutionAndNames(t *testing.T) {
 			}
 		})
 	}
-	// After JOIN ... USING (mrn) the key is reachable through both sides'
-	// qualifiers, and unqualified without ambiguity.
-	using := &Join{Left: &Scan{Source: bronze, Alias: "r"}, Right: &Scan{Source: patients, Alias: "p"}, Type: FullOuter, Using: []string{"mrn"}}
+	// After an inner JOIN ... USING (mrn) the key is reachable through both
+	// sides' qualifiers, and unqualified without ambiguity.
+	using := &Join{Left: &Scan{Source: bronze, Alias: "r"}, Right: &Scan{Source: patients, Alias: "p"}, Type: Inner, Using: []string{"mrn"}}
 	analyzedUsing, err := Analyze(using)
 	if err != nil {
 		t.Fatal(err)
@@ -145,6 +145,37 @@ func TestOptimizeKeepsResults(t *testing.T) {
 			}
 			if got, want := run(again), run(a); got != want {
 				t.Fatalf("re-analyzed rows\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+// Under an outer USING join a side's qualifier reaches the merged key only
+// where that side's key always equals it; elsewhere Spark reads the side's
+// own (hidden) key, which may be NULL, so resolving to the merged key would
+// return wrong values: it must fail instead.
+func TestUsingOuterJoinQualifiers(t *testing.T) {
+	patients := &memSource{name: "db.patients", schema: patientType}
+	bronze := &memSource{name: "db.bronze", schema: bronzeType}
+	for _, tc := range []struct {
+		typ        JoinType
+		ok, failed []expr.Expr
+	}{
+		{LeftOuter, []expr.Expr{qcol("r", "mrn"), col("mrn")}, []expr.Expr{qcol("p", "mrn")}},
+		{RightOuter, []expr.Expr{qcol("p", "mrn"), col("mrn")}, []expr.Expr{qcol("r", "mrn")}},
+		{FullOuter, []expr.Expr{col("mrn")}, []expr.Expr{qcol("r", "mrn"), qcol("p", "mrn")}},
+	} {
+		t.Run(tc.typ.String(), func(t *testing.T) {
+			j := &Join{Left: &Scan{Source: bronze, Alias: "r"}, Right: &Scan{Source: patients, Alias: "p"}, Type: tc.typ, Using: []string{"mrn"}}
+			for _, e := range tc.ok {
+				if _, err := Analyze(&Project{Input: j, Exprs: []expr.Expr{e}}); err != nil {
+					t.Errorf("%s: %v", e, err)
+				}
+			}
+			for _, e := range tc.failed {
+				if _, err := Analyze(&Project{Input: j, Exprs: []expr.Expr{e}}); err == nil {
+					t.Errorf("%s resolved to the merged key; it must not", e)
+				}
 			}
 		})
 	}
