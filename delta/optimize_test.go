@@ -427,3 +427,21 @@ func TestOptimizeConcurrentWriters(t *testing.T) {
 		})
 	}
 }
+
+// TestMortonOrderPathsAgree: the integer fast path for one or two columns
+// orders rows exactly as the general byte-key interleaving does.
+func TestMortonOrderPathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for _, k := range []int{1, 2} {
+		ranks := make([][]uint32, k)
+		for c := range ranks {
+			ranks[c] = make([]uint32, 500)
+			for i := range ranks[c] {
+				ranks[c][i] = rng.Uint32() >> uint(rng.Intn(32))
+			}
+		}
+		if fast, slow := mortonOrder64(ranks, 500), mortonOrderBytes(ranks, 500); !slices.Equal(fast, slow) {
+			t.Fatalf("%d columns: fast and byte-key orders differ", k)
+		}
+	}
+}

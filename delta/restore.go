@@ -99,6 +99,10 @@ func (t *Table) Restore(ctx context.Context, opts RestoreOptions) (RestoreMetric
 		m.NumRemovedFiles++
 		m.RemovedFilesSize += f.Size
 	}
+	if len(removes) > 0 && strings.EqualFold(cur.metadata.Configuration["delta.appendOnly"], "true") {
+		return m, fmt.Errorf("[DELTA_CANNOT_MODIFY_APPEND_ONLY] table %s is append-only (delta.appendOnly=true); restoring version %d would remove %d files: %w",
+			t.store.URL(), version, len(removes), ErrUnsupportedFeature)
+	}
 	ci := map[string]any{
 		"timestamp":           now,
 		"operation":           "RESTORE",

@@ -127,19 +127,26 @@ func TestRestoreMetadata(t *testing.T) {
 
 func TestRestoreErrors(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		vacuum  bool
-		opts    RestoreOptions
-		wantErr error
-		text    string
+		name       string
+		vacuum     bool
+		appendOnly bool
+		opts       RestoreOptions
+		wantErr    error
+		text       string
 	}{
-		{"version after latest", false, RestoreOptions{Version: 99}, ErrVersionNotFound, "[DELTA_CANNOT_RESTORE_TABLE_VERSION] cannot restore table to version 99; available versions: [0, 2]"},
-		{"negative version", false, RestoreOptions{Version: -1}, ErrVersionNotFound, "[DELTA_CANNOT_RESTORE_TABLE_VERSION]"},
-		{"files vacuumed", true, RestoreOptions{Version: 1}, ErrRestoreFilesMissing, "[DELTA_CANNOT_RESTORE_MISSING_FILES] not all files of version 1"},
+		{"append-only table", false, true, RestoreOptions{Version: 0}, ErrUnsupportedFeature, "[DELTA_CANNOT_MODIFY_APPEND_ONLY]"},
+		{"version after latest", false, false, RestoreOptions{Version: 99}, ErrVersionNotFound, "[DELTA_CANNOT_RESTORE_TABLE_VERSION] cannot restore table to version 99; available versions: [0, 2]"},
+		{"negative version", false, false, RestoreOptions{Version: -1}, ErrVersionNotFound, "[DELTA_CANNOT_RESTORE_TABLE_VERSION]"},
+		{"files vacuumed", true, false, RestoreOptions{Version: 1}, ErrRestoreFilesMissing, "[DELTA_CANNOT_RESTORE_MISSING_FILES] not all files of version 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := t.Context()
 			tbl, _ := vacuumTable(t, storage.NewMemory())
+			if tc.appendOnly {
+				if _, err := tbl.Write(ctx, rows(0, 0), WriteOptions{Properties: map[string]string{"delta.appendOnly": "true"}}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if tc.vacuum {
 				if _, err := tbl.Vacuum(ctx, VacuumOptions{RetentionHours: hours(0), SkipRetentionCheck: true}); err != nil {
 					t.Fatal(err)
