@@ -1,6 +1,7 @@
 package delta
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,37 @@ func TestLogListingIgnoresCompactionAndTemps(t *testing.T) {
 		if kind != tc.kind || v != tc.version {
 			t.Errorf("%s: %q %d, want %q %d", tc.name, kind, v, tc.kind, tc.version)
 		}
+	}
+}
+
+func TestCheckWidening(t *testing.T) {
+	for _, tc := range []struct {
+		from, to string
+		ok       bool
+	}{
+		{"byte", "short", true}, {"short", "integer", true}, {"integer", "long", true}, {"byte", "long", true},
+		{"long", "integer", false}, {"integer", "integer", false},
+		{"float", "double", true}, {"integer", "double", true}, {"long", "double", false},
+		{"date", "timestamp_ntz", true}, {"date", "timestamp", false},
+		{"decimal(5,2)", "decimal(10,4)", true}, {"decimal(5,2)", "decimal(6,4)", false}, {"decimal(5,2)", "decimal(5,1)", false},
+		{"integer", "decimal(10,0)", true}, {"integer", "decimal(12,2)", true}, {"integer", "decimal(9,0)", false},
+		{"long", "decimal(20,0)", true}, {"long", "decimal(19,0)", false},
+		{"string", "binary", false}, {"bogus", "long", false},
+	} {
+		if err := checkWidening(tc.from, tc.to); (err == nil) != tc.ok {
+			t.Errorf("%s -> %s: %v, want ok=%v", tc.from, tc.to, err, tc.ok)
+		}
+	}
+	// A schema recording supported changes loads; an unsupported one is
+	// refused.
+	good := `{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{\"delta.typeChanges\":[{\"fromType\":\"short\",\"toType\":\"integer\"},{\"fromType\":\"integer\",\"toType\":\"long\"}]}}]}`
+	ok := rawTable(t, `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["typeWidening"],"writerFeatures":["typeWidening"]}`, `{}`, good)
+	if _, err := ok.Snapshot(t.Context()); err != nil {
+		t.Fatalf("supported changes: %v", err)
+	}
+	bad := `{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{\"delta.typeChanges\":[{\"fromType\":\"string\",\"toType\":\"long\"}]}}]}`
+	tbl := rawTable(t, `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["typeWidening"],"writerFeatures":["typeWidening"]}`, `{}`, bad)
+	if _, err := tbl.Snapshot(t.Context()); !errors.Is(err, ErrUnsupportedFeature) {
+		t.Fatalf("snapshot: %v, want ErrUnsupportedFeature", err)
 	}
 }

@@ -122,6 +122,9 @@ func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) 
 	if err != nil {
 		return nil, fmt.Errorf("delta: version %d: schemaString: %w: %w", seg.version, ErrCorruptLog, err)
 	}
+	if err := checkTypeChanges(schema, ""); err != nil {
+		return nil, fmt.Errorf("delta: version %d: %w", seg.version, err)
+	}
 	files := make([]AddFile, 0, len(st.files))
 	for _, f := range st.order {
 		if f != nil {
