@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,6 +76,12 @@ func (s *Session) optimize(ctx context.Context, st *sql.Optimize) (*DataFrame, e
 		return nil, err
 	}
 	opts := delta.OptimizeOptions{ZOrderBy: st.ZOrderBy}
+	if opts.TargetFileSize, err = s.confBytes("spark.databricks.delta.optimize.maxFileSize"); err != nil {
+		return nil, err
+	}
+	if opts.MinFileSize, err = s.confBytes("spark.databricks.delta.optimize.minFileSize"); err != nil {
+		return nil, err
+	}
 	if st.Where != nil {
 		snap, err := t.Snapshot(ctx)
 		if err != nil {
@@ -105,6 +112,7 @@ func (s *Session) vacuum(ctx context.Context, st *sql.Vacuum) (*DataFrame, error
 		RetentionHours:     st.RetainHours,
 		DryRun:             st.DryRun,
 		SkipRetentionCheck: !s.confBool("spark.databricks.delta.retentionDurationCheck.enabled", true),
+		NoCommitInfo:       !s.confBool("spark.databricks.delta.vacuum.logging.enabled", true),
 	}
 	res, err := t.Vacuum(ctx, opts)
 	if err != nil {
@@ -149,6 +157,20 @@ func (s *Session) restore(ctx context.Context, st *sql.Restore) (*DataFrame, err
 		types.Field("removed_files_size", types.Long),
 		types.Field("restored_files_size", types.Long),
 	), [][]any{{m.TableSizeAfterRestore, m.NumOfFilesAfterRestore, m.NumRemovedFiles, m.NumRestoredFiles, m.RemovedFilesSize, m.RestoredFilesSize}})
+}
+
+// confBytes reads a size setting in bytes (0 when unset: the delta
+// package's default applies).
+func (s *Session) confBytes(key string) (int64, error) {
+	v := strings.TrimSpace(s.GetConf(key, ""))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("ingot: [INVALID_CONF_VALUE] %s = %q is not a positive number of bytes", key, v)
+	}
+	return n, nil
 }
 
 // sessionLocation is spark.sql.session.timeZone (default UTC), in which
