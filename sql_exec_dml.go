@@ -115,6 +115,40 @@ func predicateParam(e expr.Expr) string {
 	return string(b)
 }
 
+// checkDMLExprs rejects what the row-level statements cannot evaluate
+// per row: subqueries (the planner turns them into joins only in queries)
+// and aggregate functions.
+func checkDMLExprs(stmt string, es ...expr.Expr) error {
+	for _, e := range es {
+		if e == nil {
+			continue
+		}
+		var bad error
+		_, _ = expr.Transform(e, func(n expr.Expr) (expr.Expr, error) {
+			switch n.(type) {
+			case *sql.InSubquery, *sql.Exists, *sql.ScalarSubquery:
+				bad = fmt.Errorf("ingot: [UNSUPPORTED_FEATURE] subqueries in %s are not supported yet: %s", stmt, sql.FormatExpr(e))
+			}
+			return n, nil
+		})
+		if bad != nil {
+			return bad
+		}
+		if expr.ContainsAggregate(e) {
+			return fmt.Errorf("ingot: [UNSUPPORTED_EXPR_FOR_OPERATOR] aggregate functions are not allowed in %s: %s", stmt, sql.FormatExpr(e))
+		}
+	}
+	return nil
+}
+
+func setValues(as []sql.Assignment) []expr.Expr {
+	out := make([]expr.Expr, len(as))
+	for i, a := range as {
+		out[i] = a.Value
+	}
+	return out
+}
+
 func assignments(as []sql.Assignment) []dml.Assignment {
 	out := make([]dml.Assignment, len(as))
 	for i, a := range as {
@@ -128,6 +162,9 @@ func (s *Session) execDelete(ctx context.Context, st *sql.Delete) (*DataFrame, e
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDMLExprs("DELETE", st.Where); err != nil {
+		return nil, err
+	}
 	res, err := dml.Delete(ctx, s.dmlTarget(dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), st.Where)
 	if err != nil {
 		return nil, fmt.Errorf("ingot: DELETE FROM %s: %w", dt.label, err)
@@ -138,6 +175,9 @@ func (s *Session) execDelete(ctx context.Context, st *sql.Delete) (*DataFrame, e
 func (s *Session) execUpdate(ctx context.Context, st *sql.Update) (*DataFrame, error) {
 	dt, err := s.openTarget(ctx, st.Table)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDMLExprs("UPDATE", append(setValues(st.Set), st.Where)...); err != nil {
 		return nil, err
 	}
 	res, err := dml.Update(ctx, s.dmlTarget(dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), assignments(st.Set), st.Where)
@@ -158,9 +198,15 @@ func (s *Session) execMerge(ctx context.Context, st *sql.Merge) (*DataFrame, err
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDMLExprs("MERGE", st.On); err != nil {
+		return nil, err
+	}
 	spec := dml.MergeSpec{Source: src, On: st.On}
 	preds := map[sql.MergeMatch][]map[string]string{}
 	for _, c := range st.Clauses {
+		if err := checkDMLExprs("MERGE", append(append(setValues(c.Set), c.Values...), c.Cond)...); err != nil {
+			return nil, err
+		}
 		dc := dml.Clause{Cond: c.Cond, Star: c.Star, Set: assignments(c.Set), Columns: c.Columns, Values: c.Values}
 		switch c.Match {
 		case sql.WhenMatched:
