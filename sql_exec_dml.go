@@ -149,6 +149,25 @@ func setValues(as []sql.Assignment) []expr.Expr {
 	return out
 }
 
+// checkQualifiers rejects SET t.col = ... whose qualifier is not the
+// target's alias (or name).
+func checkQualifiers(as []sql.Assignment, target ...string) error {
+	for _, a := range as {
+		q := a.Column.Qualifier
+		if q == "" {
+			continue
+		}
+		ok := false
+		for _, t := range target {
+			ok = ok || (t != "" && strings.EqualFold(q, t))
+		}
+		if !ok {
+			return fmt.Errorf("ingot: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name `%s`.`%s` cannot be resolved in the SET clause", q, a.Column.Name)
+		}
+	}
+	return nil
+}
+
 func assignments(as []sql.Assignment) []dml.Assignment {
 	out := make([]dml.Assignment, len(as))
 	for i, a := range as {
@@ -180,6 +199,9 @@ func (s *Session) execUpdate(ctx context.Context, st *sql.Update) (*DataFrame, e
 	if err := checkDMLExprs("UPDATE", append(setValues(st.Set), st.Where)...); err != nil {
 		return nil, err
 	}
+	if err := checkQualifiers(st.Set, st.Alias, dt.name); err != nil {
+		return nil, err
+	}
 	res, err := dml.Update(ctx, s.dmlTarget(dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), assignments(st.Set), st.Where)
 	if err != nil {
 		return nil, fmt.Errorf("ingot: UPDATE %s: %w", dt.label, err)
@@ -205,6 +227,9 @@ func (s *Session) execMerge(ctx context.Context, st *sql.Merge) (*DataFrame, err
 	preds := map[sql.MergeMatch][]map[string]string{}
 	for _, c := range st.Clauses {
 		if err := checkDMLExprs("MERGE", append(append(setValues(c.Set), c.Values...), c.Cond)...); err != nil {
+			return nil, err
+		}
+		if err := checkQualifiers(c.Set, st.TargetAlias, dt.name); err != nil {
 			return nil, err
 		}
 		dc := dml.Clause{Cond: c.Cond, Star: c.Star, Set: assignments(c.Set), Columns: c.Columns, Values: c.Values}

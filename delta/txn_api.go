@@ -192,6 +192,9 @@ func (tx *Transaction) SetSchema(s types.StructType) error {
 	if err != nil {
 		return fmt.Errorf("delta: set schema: %w", err)
 	}
+	if protocolFor(s).MinReaderVersion > tx.snap.protocol.MinReaderVersion {
+		return fmt.Errorf("delta: set schema: the new columns need a protocol upgrade (timestampNtz): %w", ErrUnsupportedFeature)
+	}
 	md := tx.Metadata()
 	md.SchemaString = string(b)
 	return tx.UpdateMetadata(md)
