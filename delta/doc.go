@@ -34,4 +34,12 @@
 // timestamps drive History, VersionAtTimestamp and the feed's
 // _commit_timestamp; ScanOptions.Filter skips files on partition values
 // and min/max/null-count statistics.
+//
+// Maintenance: Optimize bin-packs small files (and, with ZOrderBy, rewrites
+// partitions sorted on a bit-interleaved Z-order key so file statistics
+// skip better), Vacuum deletes unreferenced files older than the retention
+// (refusing a retention below the table's deletedFileRetentionDuration unless
+// told otherwise), Restore commits a table back to an earlier version, and
+// expired log files are cleaned up after each checkpoint
+// (delta.logRetentionDuration).
 package delta
