@@ -97,12 +97,36 @@ func (s *Session) openTarget(ctx context.Context, n sql.TableName) (*deltaTarget
 	return &deltaTarget{table: t, label: "spark_catalog." + ct.Database + "." + ct.Name, name: ct.Name, location: ct.Location}, nil
 }
 
-func (s *Session) dmlTarget(dt *deltaTarget, alias string, params map[string]string) dml.Target {
+func (s *Session) dmlTarget(ctx context.Context, dt *deltaTarget, alias string, params map[string]string) dml.Target {
 	name := alias
 	if name == "" {
 		name = dt.name
 	}
-	return dml.Target{Table: dt.table, Name: name, ParseConstraint: sql.ParseExpr, Params: params, Exec: s.execOptions()}
+	return dml.Target{Table: dt.table, Name: name, ParseConstraint: sql.ParseExpr, Params: params, Exec: s.execOptions(),
+		Filter: func(input plan.Node, cond expr.Expr) (plan.Node, error) {
+			// SELECT * FROM <input> WHERE cond, planned by the SQL planner so
+			// IN/EXISTS subqueries become semi and anti joins; the input
+			// goes by a name no user table has, so the subquery's own
+			// references to the target read the table itself.
+			q := &sql.Query{Body: &sql.Select{Items: []expr.Expr{&expr.Star{}}, From: &sql.Table{Name: sql.TableName{Name: dmlInputName}}, Where: cond}}
+			return sql.PlanQuery(ctx, q, dmlResolver{inner: s.sqlResolver(), input: input})
+		}}
+}
+
+const dmlInputName = "__ingot_dml_input"
+
+// dmlResolver resolves the DML input by its reserved name and every other
+// table as the session does.
+type dmlResolver struct {
+	inner sql.Resolver
+	input plan.Node
+}
+
+func (r dmlResolver) ResolveTable(ctx context.Context, name sql.TableName, tt *sql.TimeTravel) (plan.Node, error) {
+	if !name.IsPath() && name.Catalog == "" && name.Database == "" && name.Name == dmlInputName && tt == nil {
+		return r.input, nil
+	}
+	return r.inner.ResolveTable(ctx, name, tt)
 }
 
 // predicateParam renders a condition as Spark's operationParameters do:
@@ -119,6 +143,16 @@ func predicateParam(e expr.Expr) string {
 // per row: subqueries (the planner turns them into joins only in queries)
 // and aggregate functions.
 func checkDMLExprs(stmt string, es ...expr.Expr) error {
+	return checkRowExprs(stmt, false, es...)
+}
+
+// checkWhere is checkDMLExprs for a DELETE or UPDATE condition, where
+// top-level IN and EXISTS subqueries are planned as joins (Target.Filter).
+func checkWhere(stmt string, e expr.Expr) error {
+	return checkRowExprs(stmt, true, e)
+}
+
+func checkRowExprs(stmt string, subqueries bool, es ...expr.Expr) error {
 	for _, e := range es {
 		if e == nil {
 			continue
@@ -126,7 +160,12 @@ func checkDMLExprs(stmt string, es ...expr.Expr) error {
 		var bad error
 		_, _ = expr.Transform(e, func(n expr.Expr) (expr.Expr, error) {
 			switch n.(type) {
-			case *sql.InSubquery, *sql.Exists, *sql.ScalarSubquery:
+			case *sql.InSubquery, *sql.Exists:
+				if subqueries {
+					return n, nil
+				}
+				bad = fmt.Errorf("ingot: [UNSUPPORTED_FEATURE] subqueries in %s are not supported yet: %s", stmt, sql.FormatExpr(e))
+			case *sql.ScalarSubquery:
 				bad = fmt.Errorf("ingot: [UNSUPPORTED_FEATURE] subqueries in %s are not supported yet: %s", stmt, sql.FormatExpr(e))
 			}
 			return n, nil
@@ -181,10 +220,10 @@ func (s *Session) execDelete(ctx context.Context, st *sql.Delete) (*DataFrame, e
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDMLExprs("DELETE", st.Where); err != nil {
+	if err := checkWhere("DELETE", st.Where); err != nil {
 		return nil, err
 	}
-	res, err := dml.Delete(ctx, s.dmlTarget(dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), st.Where)
+	res, err := dml.Delete(ctx, s.dmlTarget(ctx, dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), st.Where)
 	if err != nil {
 		return nil, fmt.Errorf("ingot: DELETE FROM %s: %w", dt.label, err)
 	}
@@ -196,13 +235,16 @@ func (s *Session) execUpdate(ctx context.Context, st *sql.Update) (*DataFrame, e
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDMLExprs("UPDATE", append(setValues(st.Set), st.Where)...); err != nil {
+	if err := checkDMLExprs("UPDATE", setValues(st.Set)...); err != nil {
+		return nil, err
+	}
+	if err := checkWhere("UPDATE", st.Where); err != nil {
 		return nil, err
 	}
 	if err := checkQualifiers(st.Set, st.Alias, dt.name); err != nil {
 		return nil, err
 	}
-	res, err := dml.Update(ctx, s.dmlTarget(dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), assignments(st.Set), st.Where)
+	res, err := dml.Update(ctx, s.dmlTarget(ctx, dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), assignments(st.Set), st.Where)
 	if err != nil {
 		return nil, fmt.Errorf("ingot: UPDATE %s: %w", dt.label, err)
 	}
@@ -275,7 +317,7 @@ func (s *Session) execMerge(ctx context.Context, st *sql.Merge) (*DataFrame, err
 		"notMatchedPredicates":         js(preds[sql.WhenNotMatched]),
 		"notMatchedBySourcePredicates": js(preds[sql.WhenNotMatchedBySource]),
 	}
-	res, err := dml.Merge(ctx, s.dmlTarget(dt, st.TargetAlias, params), spec)
+	res, err := dml.Merge(ctx, s.dmlTarget(ctx, dt, st.TargetAlias, params), spec)
 	if err != nil {
 		return nil, fmt.Errorf("ingot: MERGE INTO %s: %w", dt.label, err)
 	}

@@ -27,7 +27,7 @@ func Delete(ctx context.Context, tgt Target, where expr.Expr) (Result, error) {
 	}
 	files := candidateFiles(snap, tgt.Name, where)
 	tx.ReadWholeTable()
-	counts, err := matchCounts(ctx, tgt, snap, files, cond)
+	counts, matched, err := matchRows(ctx, tgt, snap, files, cond)
 	if err != nil {
 		return Result{}, err
 	}
@@ -48,7 +48,7 @@ func Delete(ctx context.Context, tgt Target, where expr.Expr) (Result, error) {
 		return Result{Version: -1, Metrics: map[string]string{}}, nil
 	}
 	keep := &plan.Project{
-		Input: &plan.Filter{Input: scanOf(tgt, snap, files, rewriteIdx), Cond: &expr.Unary{Op: expr.OpNot, Child: isTrue(cond)}},
+		Input: &plan.Filter{Input: scanOf(tgt, snap, files, rewriteIdx, matched), Cond: &expr.Unary{Op: expr.OpNot, Child: col(matchCol)}},
 		Exprs: tableColumns(snap.Schema()),
 	}
 	data, err := plan.Execute(ctx, keep, tgt.Exec)

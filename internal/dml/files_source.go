@@ -22,10 +22,11 @@ import (
 // fileIndex<<32 | position in file, stable between the passes of one
 // statement (both read the same files in the same way).
 const (
-	fileCol = "__ingot_dml_file"
-	rowCol  = "__ingot_dml_row"
-	srcCol  = "__ingot_dml_src"
-	actCol  = "__ingot_dml_action"
+	fileCol  = "__ingot_dml_file"
+	rowCol   = "__ingot_dml_row"
+	matchCol = "__ingot_dml_match"
+	srcCol   = "__ingot_dml_src"
+	actCol   = "__ingot_dml_action"
 )
 
 // filesSource scans chosen files of the target, each tagged with its
@@ -37,7 +38,14 @@ type filesSource struct {
 	files  []delta.AddFile
 	index  []int // candidate index of files[i]
 	label  string
+	// matched marks, per candidate index, the row positions the first
+	// pass of DELETE/UPDATE found (a bitset); the matchCol column reads
+	// it, so the second pass does not evaluate the condition again.
+	matched map[int][]uint64
 }
+
+// numHidden is how many hidden columns follow the table's.
+const numHidden = 3
 
 var _ plan.Source = (*filesSource)(nil)
 
@@ -47,14 +55,15 @@ func (s *filesSource) Schema() types.StructType {
 	out := types.StructType{Fields: append([]types.StructField(nil), s.schema.Fields...)}
 	out.Fields = append(out.Fields,
 		types.StructField{Name: fileCol, Type: types.Long, Nullable: false},
-		types.StructField{Name: rowCol, Type: types.Long, Nullable: false})
+		types.StructField{Name: rowCol, Type: types.Long, Nullable: false},
+		types.StructField{Name: matchCol, Type: types.Boolean, Nullable: false})
 	return out
 }
 
 func (s *filesSource) Scan(ctx context.Context, req plan.ScanRequest) (batch.Reader, error) {
 	cols := req.Columns
 	if cols == nil {
-		for i := 0; i < len(s.schema.Fields)+2; i++ {
+		for i := 0; i < len(s.schema.Fields)+numHidden; i++ {
 			cols = append(cols, i)
 		}
 	}
@@ -140,7 +149,7 @@ func (r *filesReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 func (r *filesReader) assemble(rec arrow.RecordBatch) arrow.RecordBatch {
 	n := int(rec.NumRows())
 	ntab := len(r.src.schema.Fields)
-	var fileArr, rowArr arrow.Array
+	var fileArr, rowArr, matchArr arrow.Array
 	cols := make([]arrow.Array, len(r.cols))
 	for i, c := range r.cols {
 		switch {
@@ -153,6 +162,12 @@ func (r *filesReader) assemble(rec arrow.RecordBatch) arrow.RecordBatch {
 			}
 			fileArr.Retain()
 			cols[i] = fileArr
+		case c == ntab+2:
+			if matchArr == nil {
+				matchArr = r.matches(n)
+			}
+			matchArr.Retain()
+			cols[i] = matchArr
 		default:
 			if rowArr == nil {
 				b := array.NewInt64Builder(memory.DefaultAllocator)
@@ -179,7 +194,24 @@ func (r *filesReader) assemble(rec arrow.RecordBatch) arrow.RecordBatch {
 	if rowArr != nil {
 		rowArr.Release()
 	}
+	if matchArr != nil {
+		matchArr.Release()
+	}
 	return out
+}
+
+// matches reads the open file's match bits for the next n rows.
+func (r *filesReader) matches(n int) arrow.Array {
+	b := array.NewBooleanBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.Resize(n)
+	bits := r.src.matched[r.file]
+	for k := 0; k < n; k++ {
+		p := r.row + int64(k)
+		w := int(p >> 6)
+		b.UnsafeAppend(w < len(bits) && bits[w]&(1<<(uint(p)&63)) != 0)
+	}
+	return b.NewArray()
 }
 
 func (r *filesReader) Close() error {

@@ -34,6 +34,11 @@ type Target struct {
 	// matchedPredicates, ...), rendered by the caller.
 	Params map[string]string
 	Exec   plan.ExecOptions
+	// Filter, when set, plans the rows of input satisfying cond for
+	// DELETE and UPDATE: the SQL layer supplies it to turn subquery
+	// predicates (IN, EXISTS) into joins. The result must keep input's
+	// columns. Nil means a plain plan.Filter.
+	Filter func(input plan.Node, cond expr.Expr) (plan.Node, error)
 }
 
 // Result is what a statement did. Version is the committed version, or -1
@@ -75,9 +80,13 @@ func checker(tx *delta.Transaction, tgt Target) (*ConstraintChecker, error) {
 	return NewConstraintChecker(tx.Snapshot().Schema(), cs)
 }
 
-// scanOf is the target's files (indices into candidates) as a plan leaf.
-func scanOf(tgt Target, snap *delta.Snapshot, candidates []delta.AddFile, idx []int) plan.Node {
+// scanOf is the target's files (indices into candidates) as a plan leaf;
+// matched feeds its match column (nil: all false).
+func scanOf(tgt Target, snap *delta.Snapshot, candidates []delta.AddFile, idx []int, matched ...map[int][]uint64) plan.Node {
 	src := &filesSource{table: tgt.Table, schema: snap.Schema(), parts: snap.PartitionColumns(), label: tgt.Name}
+	if len(matched) > 0 {
+		src.matched = matched[0]
+	}
 	for _, i := range idx {
 		src.files = append(src.files, candidates[i])
 		src.index = append(src.index, i)
@@ -133,21 +142,44 @@ func forEach(ctx context.Context, n plan.Node, opts plan.ExecOptions, fn func(ar
 	}
 }
 
-// matchCounts runs the first pass of DELETE and UPDATE: how many rows of
-// each candidate file satisfy cond. Only the columns cond needs are read.
-func matchCounts(ctx context.Context, tgt Target, snap *delta.Snapshot, files []delta.AddFile, cond expr.Expr) ([]int64, error) {
+// matchRows runs the first pass of DELETE and UPDATE: which rows of each
+// candidate file satisfy cond (a bitset of positions per file) and how
+// many. Only the columns cond needs are read. The second pass reads the
+// bits instead of evaluating cond again, so a condition with a subquery or
+// a nondeterministic function selects the same rows in both.
+func matchRows(ctx context.Context, tgt Target, snap *delta.Snapshot, files []delta.AddFile, cond expr.Expr) ([]int64, map[int][]uint64, error) {
 	counts := make([]int64, len(files))
-	n := &plan.Project{Input: &plan.Filter{Input: scanOf(tgt, snap, files, allIndices(len(files))), Cond: cond}, Exprs: []expr.Expr{col(fileCol)}}
-	err := forEach(ctx, n, tgt.Exec, func(rec arrow.RecordBatch) error {
-		for _, f := range rec.Column(0).(*array.Int64).Int64Values() {
-			counts[f]++
+	matched := map[int][]uint64{}
+	var in plan.Node = scanOf(tgt, snap, files, allIndices(len(files)))
+	var err error
+	if tgt.Filter != nil {
+		in, err = tgt.Filter(in, cond)
+		if err != nil {
+			return nil, nil, err
+		}
+	} else {
+		in = &plan.Filter{Input: in, Cond: cond}
+	}
+	n := &plan.Project{Input: in, Exprs: []expr.Expr{col(rowCol)}}
+	err = forEach(ctx, n, tgt.Exec, func(rec arrow.RecordBatch) error {
+		for _, id := range rec.Column(0).(*array.Int64).Int64Values() {
+			f, p := int(id>>32), int(id&(1<<32-1))
+			bits := matched[f]
+			for len(bits) <= p>>6 {
+				bits = append(bits, 0)
+			}
+			if bits[p>>6]&(1<<(uint(p)&63)) == 0 {
+				bits[p>>6] |= 1 << (uint(p) & 63)
+				counts[f]++
+			}
+			matched[f] = bits
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return counts, nil
+	return counts, matched, nil
 }
 
 // numRecords is the row count of a file from its stats, or -1.

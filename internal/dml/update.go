@@ -38,7 +38,7 @@ func Update(ctx context.Context, tgt Target, set []Assignment, where expr.Expr) 
 	}
 	files := candidateFiles(snap, tgt.Name, where)
 	tx.ReadWholeTable()
-	counts, err := matchCounts(ctx, tgt, snap, files, cond)
+	counts, matched, err := matchRows(ctx, tgt, snap, files, cond)
 	if err != nil {
 		return Result{}, err
 	}
@@ -62,11 +62,11 @@ func Update(ctx context.Context, tgt Target, set []Assignment, where expr.Expr) 
 			continue
 		}
 		out[i] = &expr.Alias{Name: f.Name, Child: &expr.CaseWhen{
-			Whens: []expr.When{{Cond: cond, Value: &expr.Cast{Child: values[i], To: f.Type}}},
+			Whens: []expr.When{{Cond: col(matchCol), Value: &expr.Cast{Child: values[i], To: f.Type}}},
 			Else:  col(f.Name),
 		}}
 	}
-	data, err := plan.Execute(ctx, &plan.Project{Input: scanOf(tgt, snap, files, idx), Exprs: out}, tgt.Exec)
+	data, err := plan.Execute(ctx, &plan.Project{Input: scanOf(tgt, snap, files, idx, matched), Exprs: out}, tgt.Exec)
 	if err != nil {
 		return Result{}, err
 	}
