@@ -365,7 +365,10 @@ func (tx *Transaction) conflictWith(winner []Action, blind bool) string {
 			return fmt.Sprintf("[DELTA_CONCURRENT_TRANSACTION] application %q committed concurrently", a.Txn.AppID)
 		case blind:
 			continue
-		case a.Remove != nil && a.Remove.DataChange && tx.read[a.Remove.Path]:
+		// Even a remove without data change (OPTIMIZE compacting the file)
+		// conflicts: committing on top would resurrect or double the rows
+		// the file held, now also in the compacted file.
+		case a.Remove != nil && tx.read[a.Remove.Path]:
 			return fmt.Sprintf("[DELTA_CONCURRENT_DELETE_READ] file %s, which this transaction read or removes, was removed concurrently", a.Remove.Path)
 		case a.Add != nil && a.Add.DataChange && tx.readAll && !winnerBlind:
 			return "[DELTA_CONCURRENT_APPEND] files were added concurrently to the data this transaction read"

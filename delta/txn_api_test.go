@@ -140,6 +140,30 @@ func TestTransactionConflicts(t *testing.T) {
 			wantConflict: "DELTA_CONCURRENT_APPEND",
 		},
 		{
+			name: "rewrite racing a compaction of the same file",
+			first: func(tbl *delta.Table, s *delta.Snapshot) error {
+				f := fileOf(t, s, "a")
+				now := int64(1)
+				compacted := f
+				compacted.Path = "part=a/compacted.parquet"
+				compacted.DataChange = false
+				body, err := delta.MarshalActions([]delta.Action{
+					{CommitInfo: map[string]any{"operation": "OPTIMIZE"}},
+					{Remove: &delta.RemoveFile{Path: f.Path, DeletionTimestamp: &now, DataChange: false}},
+					{Add: &compacted},
+				})
+				if err != nil {
+					return err
+				}
+				return tbl.Store().PutIfAbsent(ctx, fmt.Sprintf("_delta_log/%020d.json", s.Version()+1), body)
+			},
+			second: func(tx *delta.Transaction) error {
+				tx.Remove(fileOf(t, tx.Snapshot(), "a"))
+				return nil
+			},
+			wantConflict: "DELTA_CONCURRENT_DELETE_READ",
+		},
+		{
 			name: "metadata change",
 			first: func(tbl *delta.Table, _ *delta.Snapshot) error {
 				tx, err := tbl.Begin(ctx)
