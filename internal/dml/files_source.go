@@ -73,28 +73,27 @@ func (s *filesSource) Scan(ctx context.Context, req plan.ScanRequest) (batch.Rea
 		f := full.Fields[c]
 		fields[i] = arrow.Field{Name: f.Name, Type: types.ToArrow(f.Type), Nullable: f.Nullable}
 	}
-	// The reader yields table columns in table order; want maps each
-	// output column to its position there (or a hidden column).
-	var names []string
-	seen := map[int]bool{}
+	// The reader yields table columns in table order; pos maps each
+	// requested table column to its position there.
+	want := map[int]bool{}
 	for _, c := range cols {
-		if c < len(s.schema.Fields) && !seen[c] {
-			seen[c] = true
+		if c < len(s.schema.Fields) {
+			want[c] = true
 		}
 	}
+	var names []string
 	pos := map[int]int{}
 	for i := range s.schema.Fields {
-		if seen[i] {
+		if want[i] {
 			pos[i] = len(names)
 			names = append(names, s.schema.Fields[i].Name)
 		}
 	}
-	dummy := false
 	if len(names) == 0 {
 		// Only hidden columns wanted: read one column for the row counts.
-		names, dummy = []string{s.schema.Fields[0].Name}, true
+		names = []string{s.schema.Fields[0].Name}
 	}
-	return &filesReader{src: s, out: arrow.NewSchema(fields, nil), cols: cols, pos: pos, names: names, dummy: dummy}, nil
+	return &filesReader{src: s, out: arrow.NewSchema(fields, nil), cols: cols, pos: pos, names: names}, nil
 }
 
 type filesReader struct {
@@ -103,7 +102,6 @@ type filesReader struct {
 	cols  []int
 	pos   map[int]int
 	names []string
-	dummy bool
 	next  int // next file to open
 	cur   batch.Reader
 	file  int   // candidate index of the open file
