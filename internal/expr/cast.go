@@ -445,7 +445,8 @@ func floatReader(a arrow.Array, t types.DataType) (func(i int) float64, error) {
 		return func(i int) float64 { return v[i] }, nil
 	case decT:
 		v := decValues(a)
-		return func(i int) float64 { return v[i].ToFloat64(int32(t.Scale)) }, nil
+		scale := int32(t.Scale)
+		return func(i int) float64 { return decToFloat64(v[i], scale) }, nil
 	}
 	r, err := intReader(a)
 	if err != nil {
@@ -774,6 +775,26 @@ func castFromDecimal(from decT, to types.DataType, at arrow.DataType) (castFunc,
 				q, _ := v[i].Div(div) // truncates toward zero
 				return int64(q.LowBits())
 			},
-			func(i int) float64 { return v[i].ToFloat64(int32(from.Scale)) }
+			func(i int) float64 { return decToFloat64(v[i], int32(from.Scale)) }
 	}, nil)
 }
+
+// decToFloat64 converts a decimal to the nearest double, as Java's
+// BigDecimal.doubleValue does. decimal128's ToFloat64 multiplies by a
+// rounded power of ten and so is off by an ulp for values like 90.1. When
+// the unscaled value and 10^scale are both exact doubles (below 2^53 and
+// 10^22) one IEEE division rounds correctly; otherwise the decimal's text
+// goes through strconv, which always does.
+func decToFloat64(n decimal128.Num, scale int32) float64 {
+	if n.HighBits() == 0 || n.HighBits() == -1 {
+		u := int64(n.LowBits())
+		if (n.HighBits() == 0) == (u >= 0) && u < 1<<53 && u > -(1<<53) && scale >= 0 && scale <= 22 {
+			return float64(u) / float64Pow10[scale]
+		}
+	}
+	f, _ := strconv.ParseFloat(n.ToString(scale), 64)
+	return f
+}
+
+var float64Pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}

@@ -103,6 +103,15 @@ func TestCast(t *testing.T) {
 		{"decimal rescale", dec(6, 3), Decimal{Unscaled: "1235", Scale: 3}, dec(6, 2), "1.24"},
 		{"decimal to int truncates", dec(6, 2), Decimal{Unscaled: "-1299", Scale: 2}, types.Integer, "-12"},
 		{"decimal to double", dec(6, 2), Decimal{Unscaled: "1250", Scale: 2}, types.Double, "12.5"},
+		// Decimal -> floating rounds to the nearest double, like Java's
+		// BigDecimal.doubleValue, not unscaled * 10^-scale.
+		{"decimal 90.1 to double", dec(3, 1), Decimal{Unscaled: "901", Scale: 1}, types.Double, "90.1"},
+		{"decimal 0.3 to double", dec(2, 1), Decimal{Unscaled: "3", Scale: 1}, types.Double, "0.3"},
+		{"negative decimal to double", dec(10, 5), Decimal{Unscaled: "-123456789", Scale: 5}, types.Double, "-1234.56789"},
+		{"wide decimal to double", dec(38, 18), Decimal{Unscaled: "12345678901234567890123456789", Scale: 18}, types.Double, "1.2345678901234568E10"},
+		{"max precision decimal to double", dec(38, 0), Decimal{Unscaled: "99999999999999999999999999999999999999", Scale: 0}, types.Double, "1.0E38"},
+		{"tiny decimal to double", dec(38, 38), Decimal{Unscaled: "1", Scale: 38}, types.Double, "1.0E-38"},
+		{"decimal 90.1 to float", dec(3, 1), Decimal{Unscaled: "901", Scale: 1}, types.Float, "90.1"},
 		{"null stays null", types.String, nil, types.Integer, "NULL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
