@@ -34,6 +34,7 @@ type Transaction struct {
 	metadata *Metadata // staged metaData, nil when unchanged
 	protocol *Protocol // staged protocol upgrade
 	adds     []AddFile
+	cdcs     []AddCDCFile
 	removes  []RemoveFile
 	written  []AddFile // files this transaction created (cleanup on failure)
 	read     map[string]bool
@@ -110,6 +111,46 @@ func (tx *Transaction) WriteFiles(ctx context.Context, data batch.Reader, partit
 	tx.written = append(tx.written, adds...)
 	return adds, nil
 }
+
+// changeDataDir holds change data files, as the protocol lays them out.
+const changeDataDir = "_change_data/"
+
+// WriteChangeFiles writes the change data of this transaction (for a
+// table with delta.enableChangeDataFeed) as cdc files under
+// _change_data/, partitioned like the table, and returns their actions;
+// call AddChanges to commit them. data holds the table's columns followed
+// by _change_type (insert, delete, update_preimage, update_postimage).
+// Per the protocol, a commit with cdc files is read by change data
+// readers from them alone, so they must cover every row the commit
+// changes. data is consumed and closed.
+func (tx *Transaction) WriteChangeFiles(ctx context.Context, data batch.Reader) ([]AddCDCFile, error) {
+	defer data.Close()
+	if tx.done {
+		return nil, errors.New("delta: write change files: transaction already finished")
+	}
+	if i := data.Schema().FieldIndices(ChangeTypeColumn); len(i) != 1 || i[0] != data.Schema().NumFields()-1 {
+		return nil, fmt.Errorf("delta: write change files: the last column must be %s: %w", ChangeTypeColumn, ErrSchemaMismatch)
+	}
+	opts := WriteOptions{Mode: ModeAppend, MergeSchema: true, ConstraintsChecked: true}
+	plan, err := planWrite(tx.effectiveSnapshot(), data.Schema(), opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.changeData = true
+	files, _, err := tx.t.writeFiles(ctx, data, plan, opts)
+	if err != nil {
+		return nil, err
+	}
+	tx.written = append(tx.written, files...)
+	out := make([]AddCDCFile, len(files))
+	for i, f := range files {
+		out[i] = AddCDCFile{Path: f.Path, PartitionValues: f.PartitionValues, Size: f.Size, DataChange: false}
+	}
+	return out, nil
+}
+
+// AddChanges stages cdc actions (from WriteChangeFiles).
+func (tx *Transaction) AddChanges(files ...AddCDCFile) { tx.cdcs = append(tx.cdcs, files...) }
 
 // effectiveSnapshot is the snapshot with the staged metadata applied, so
 // writes after an ALTER in the same transaction use the new schema.
@@ -309,6 +350,9 @@ func (tx *Transaction) commit(ctx context.Context, operation string, params map[
 	}
 	for i := range tx.adds {
 		actions = append(actions, Action{Add: &tx.adds[i]})
+	}
+	for i := range tx.cdcs {
+		actions = append(actions, Action{CDC: &tx.cdcs[i]})
 	}
 	if tx.appID != "" {
 		actions = append(actions, Action{Txn: &Txn{AppID: tx.appID, Version: tx.appVer, LastUpdated: &now}})

@@ -399,3 +399,37 @@ func ExampleTransaction() {
 	fmt.Println("version", v, hist[0].Info["operation"], hist[0].Info["operationMetrics"])
 	// Output: version 1 DELETE map[numCopiedRows:2 numDeletedRows:1]
 }
+
+func TestTransactionChangeFiles(t *testing.T) {
+	ctx := context.Background()
+	tbl, st := newTxnTable(t, ctx)
+	tx, _ := tbl.Begin(ctx)
+	cdcSchema := arrow.NewSchema(append(txnSchema.Fields(), arrow.Field{Name: delta.ChangeTypeColumn, Type: arrow.BinaryTypes.String, Nullable: true}), nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, cdcSchema)
+	b.Field(0).(*array.Int64Builder).Append(1)
+	b.Field(1).(*array.StringBuilder).Append("a")
+	b.Field(2).(*array.StringBuilder).Append("delete")
+	rec := b.NewRecordBatch()
+	b.Release()
+	cdcs, err := tx.WriteChangeFiles(ctx, batch.FromSlice(cdcSchema, rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cdcs) != 1 || !strings.HasPrefix(cdcs[0].Path, "_change_data/part=a/cdc-") || cdcs[0].DataChange {
+		t.Fatalf("cdc actions %+v", cdcs)
+	}
+	if _, err := tx.WriteChangeFiles(ctx, txnRows([]int64{1}, "a")); err == nil {
+		t.Fatal("change files without _change_type were accepted")
+	}
+	tx.AddChanges(cdcs...)
+	v, err := tx.Commit(ctx, "DELETE", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := st.Get(ctx, fmt.Sprintf("_delta_log/%020d.json", v))
+	for _, f := range []string{`"cdc":{"path":"_change_data/part=a/cdc-`, `"partitionValues":{"part":"a"}`, `"dataChange":false`, `"size":`} {
+		if !strings.Contains(string(body), f) {
+			t.Errorf("commit lacks %s:\n%s", f, body)
+		}
+	}
+}

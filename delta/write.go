@@ -82,6 +82,9 @@ type WriteOptions struct {
 	// to a table that has them instead of failing with
 	// ErrUnsupportedFeature.
 	ConstraintsChecked bool
+	// changeData writes change data files (under _change_data/, named
+	// cdc-*) instead of data files: Transaction.WriteChangeFiles.
+	changeData bool
 }
 
 // writePlan is the resolved shape of one write.
@@ -746,6 +749,9 @@ func (fw *fileWriter) finish(ctx context.Context, key string) error {
 	name := fmt.Sprintf("part-%05d-%s-c000%s", fw.seq, uuid.NewString(), ext)
 	fw.seq++
 	storeKey := of.dir + name
+	if fw.opts.changeData {
+		storeKey = changeDataDir + of.dir + "cdc-" + strings.TrimPrefix(name, "part-")
+	}
 	if err := fw.t.store.Put(ctx, storeKey, of.buf.Bytes()); err != nil {
 		return fmt.Errorf("delta: write data file %s: %w", storeKey, err)
 	}

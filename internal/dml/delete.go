@@ -47,6 +47,23 @@ func Delete(ctx context.Context, tgt Target, where expr.Expr) (Result, error) {
 	if len(removed) == 0 {
 		return Result{Version: -1, Metrics: map[string]string{}}, nil
 	}
+	if len(rewriteIdx) > 0 && changeFeedOn(tx) {
+		// Whole files removed read as deletes by themselves; once a file
+		// is rewritten the commit needs cdc files covering every deleted
+		// row.
+		var all []int
+		for i, c := range counts {
+			if c > 0 {
+				all = append(all, i)
+			}
+		}
+		gone := &plan.Project{Input: &plan.Filter{Input: scanOf(tgt, snap, files, all, matched), Cond: col(matchCol)},
+			Exprs: withChangeType(tableColumns(snap.Schema()), changeDelete)}
+		if err := writeChanges(ctx, tx, tgt, gone); err != nil {
+			tx.Abort(ctx)
+			return Result{}, err
+		}
+	}
 	keep := &plan.Project{
 		Input: &plan.Filter{Input: scanOf(tgt, snap, files, rewriteIdx, matched), Cond: &expr.Unary{Op: expr.OpNot, Child: col(matchCol)}},
 		Exprs: tableColumns(snap.Schema()),

@@ -482,3 +482,65 @@ func TestNestedColumns(t *testing.T) {
 		t.Fatalf("rows %v, want %v", got, want)
 	}
 }
+
+// TestChangeDataFeed: on a table with the change data feed, each rewrite
+// commits cdc files holding exactly the changed rows.
+func TestChangeDataFeed(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		run  func(*delta.Table) (Result, error)
+		want []string // id/_change_type, sorted
+	}{
+		{"delete rewriting a file and dropping another", func(tbl *delta.Table) (Result, error) {
+			return Delete(ctx, target(tbl), parse(t, "id = 1 OR grp = 'b'"))
+		}, []string{"1/delete", "3/delete", "4/delete"}},
+		{"delete of whole files only", func(tbl *delta.Table) (Result, error) {
+			return Delete(ctx, target(tbl), parse(t, "grp = 'b'"))
+		}, []string{"3/delete", "4/delete"}},
+		{"update", func(tbl *delta.Table) (Result, error) {
+			return Update(ctx, target(tbl), []Assignment{{Column: "id", Value: parse(t, "id * 10")}}, parse(t, "id = 3"))
+		}, []string{"3/update_preimage", "30/update_postimage"}},
+		{"merge", func(tbl *delta.Table) (Result, error) {
+			return Merge(ctx, target(tbl), MergeSpec{Source: source(t, []int64{1, 3, 9}, []int64{0, 0, 0}), On: parse(t, "t.id = s.id"), Clauses: []Clause{
+				{Match: Matched, Cond: parse(t, "t.id = 3"), Action: DeleteAction},
+				{Match: Matched, Action: UpdateAction, Set: []Assignment{{Column: "id", Value: parse(t, "s.id + 100")}}},
+				{Match: NotMatched, Action: InsertAction, Star: true},
+			}})
+		}, []string{"1/update_preimage", "101/update_postimage", "3/delete", "9/insert"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := storage.NewMemory()
+			tbl, _ := delta.Open(ctx, st)
+			for _, r := range []arrow.RecordBatch{rowsOf([]int64{1, 2}, "a", []int64{10, -1}), rowsOf([]int64{3, 4}, "b", []int64{30, 40})} {
+				if _, err := tbl.Write(ctx, batch.FromSlice(rowSchema, r), delta.WriteOptions{PartitionBy: []string{"grp"},
+					Properties: map[string]string{"delta.enableChangeDataFeed": "true"}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := tc.run(tbl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := tbl.Changes(ctx, res.Version, res.Version, []string{"id"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bs, err := batch.ReadAll(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer batch.Release(bs)
+			var got []string
+			for _, b := range bs {
+				for i := 0; i < int(b.NumRows()); i++ {
+					got = append(got, b.Column(0).ValueStr(i)+"/"+b.Column(1).ValueStr(i))
+				}
+			}
+			sort.Strings(got)
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Fatalf("changes %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -160,6 +160,12 @@ func Merge(ctx context.Context, tgt Target, m MergeSpec) (Result, error) {
 		if hasInsert {
 			jt = plan.FullOuter
 		}
+		if len(idx) > 0 && changeFeedOn(tx) {
+			if err := writeChanges(ctx, tx, tgt, mm.changePlans(files, idx, jt)...); err != nil {
+				tx.Abort(ctx)
+				return Result{}, err
+			}
+		}
 		out, err := plan.Execute(ctx, mm.actionPlan(files, idx, jt, true), tgt.Exec)
 		if err != nil {
 			return Result{}, err
@@ -341,6 +347,15 @@ func (mm *merger) sourceWithMarker() plan.Node {
 // joined row, [the new table columns when withValues,] the row id and the
 // action.
 func (mm *merger) actionPlan(files []delta.AddFile, idx []int, jt plan.JoinType, withValues bool) plan.Node {
+	return mm.actionPlanOld(files, idx, jt, withValues, false)
+}
+
+// oldCol names the pre-image of table column i in a change plan.
+func oldCol(i int) string { return fmt.Sprintf("__ingot_dml_old_%d", i) }
+
+// actionPlanOld is actionPlan that, withOld, also carries each target
+// column's value before the merge (oldCol(i)), for the change feed.
+func (mm *merger) actionPlanOld(files []delta.AddFile, idx []int, jt plan.JoinType, withValues, withOld bool) plan.Node {
 	join := &plan.Join{Left: scanOf(mm.tgt, mm.snap, files, idx), Right: mm.sourceWithMarker(), Type: jt, On: mm.spec.On}
 	conds, acts, clause := mm.branches()
 	action := &expr.CaseWhen{Else: expr.Lit(int32(actDrop))}
@@ -366,7 +381,44 @@ func (mm *merger) actionPlan(files []delta.AddFile, idx []int, jt plan.JoinType,
 		}
 	}
 	out = append(out, col(fileCol), col(rowCol), &expr.Alias{Name: actCol, Child: action})
+	if withOld {
+		for i, f := range mm.schema.Fields {
+			out = append(out, &expr.Alias{Name: oldCol(i), Child: &expr.ColumnRef{Qualifier: mm.tgt.Name, Name: f.Name}})
+		}
+	}
 	return &plan.Project{Input: join, Exprs: out}
+}
+
+// changePlans are the cdc rows of the second pass: pre- and post-images
+// of updated rows, deleted rows, inserted rows.
+func (mm *merger) changePlans(files []delta.AddFile, idx []int, jt plan.JoinType) []plan.Node {
+	base := mm.actionPlanOld(files, idx, jt, true, true)
+	newCols, oldCols := make([]expr.Expr, len(mm.schema.Fields)), make([]expr.Expr, len(mm.schema.Fields))
+	for i, f := range mm.schema.Fields {
+		newCols[i] = col(f.Name)
+		oldCols[i] = &expr.Alias{Name: f.Name, Child: col(oldCol(i))}
+	}
+	is := func(acts ...int) expr.Expr {
+		var e expr.Expr
+		for _, a := range acts {
+			eq := &expr.Binary{Op: expr.OpEq, Left: col(actCol), Right: expr.Lit(int32(a))}
+			if e == nil {
+				e = eq
+			} else {
+				e = &expr.Binary{Op: expr.OpOr, Left: e, Right: eq}
+			}
+		}
+		return e
+	}
+	branch := func(cond expr.Expr, cols []expr.Expr, typ string) plan.Node {
+		return &plan.Project{Input: &plan.Filter{Input: base, Cond: cond}, Exprs: withChangeType(cols, typ)}
+	}
+	return []plan.Node{
+		branch(is(actUpdate, actSourceUpdate), oldCols, changePreimage),
+		branch(is(actUpdate, actSourceUpdate), newCols, changePostimage),
+		branch(is(actDelete, actSourceDelete), oldCols, changeDelete),
+		branch(is(actInsert), newCols, changeInsert),
+	}
 }
 
 // findTouched is the first pass: which files to rewrite, and which target

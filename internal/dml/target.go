@@ -216,13 +216,6 @@ func rewrite(ctx context.Context, tx *delta.Transaction, tgt Target, removed []d
 		tx.Abort(ctx)
 		return -1, 0, err
 	}
-	if len(adds) > 0 && len(removed) > 0 && strings.EqualFold(tx.Metadata().Configuration["delta.enableChangeDataFeed"], "true") {
-		// A rewrite must record its changed rows in cdc files, which this
-		// package does not write yet; without them the change feed would
-		// report every copied row as deleted and re-inserted.
-		tx.Abort(ctx)
-		return -1, 0, fmt.Errorf("[DELTA_UNSUPPORTED_FEATURE] %s would rewrite data files of a table with delta.enableChangeDataFeed=true, and writing change data files is not supported yet: %w", op, delta.ErrUnsupportedFeature)
-	}
 	tx.Remove(removed...)
 	tx.Add(adds...)
 	tx.SetOperationMetrics(metrics(adds, cr.rows))

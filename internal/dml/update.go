@@ -66,6 +66,23 @@ func Update(ctx context.Context, tgt Target, set []Assignment, where expr.Expr) 
 			Else:  col(f.Name),
 		}}
 	}
+	if changeFeedOn(tx) {
+		hit := &plan.Filter{Input: scanOf(tgt, snap, files, idx, matched), Cond: col(matchCol)}
+		post := make([]expr.Expr, len(schema.Fields))
+		for i, f := range schema.Fields {
+			post[i] = col(f.Name)
+			if values[i] != nil {
+				post[i] = &expr.Alias{Name: f.Name, Child: &expr.Cast{Child: values[i], To: f.Type}}
+			}
+		}
+		err := writeChanges(ctx, tx, tgt,
+			&plan.Project{Input: hit, Exprs: withChangeType(tableColumns(schema), changePreimage)},
+			&plan.Project{Input: hit, Exprs: withChangeType(post, changePostimage)})
+		if err != nil {
+			tx.Abort(ctx)
+			return Result{}, err
+		}
+	}
 	data, err := plan.Execute(ctx, &plan.Project{Input: scanOf(tgt, snap, files, idx, matched), Exprs: out}, tgt.Exec)
 	if err != nil {
 		return Result{}, err
