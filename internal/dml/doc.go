@@ -3,8 +3,11 @@
 // rows the statement changes, reads them, computes the new rows with
 // vectorized plans (package plan over Arrow batches), writes the rows that
 // survive to new files and commits the removes and adds as one Delta
-// transaction, recording Spark's operation metrics in commitInfo. It also
-// evaluates a table's CHECK constraints over batches about to be written.
+// transaction, recording Spark's operation metrics in commitInfo. On a
+// table with the change data feed it also writes the changed rows (delete,
+// update pre/post-images, insert) as cdc files. It evaluates a table's
+// CHECK constraints over the batches about to be written. Deletion vectors
+// are not written: every DELETE is copy-on-write.
 //
 // It knows nothing of SQL text or sessions: callers hand it parsed
 // expressions (expr.Expr with unresolved column references), the source of
