@@ -40,6 +40,12 @@ func compileBinary(out *compiled, e *Binary) error {
 	default:
 		ld, lDec := lt.(decT)
 		rd, rDec := rt.(decT)
+		if lDec && rDec && e.Op == OpIntDiv {
+			k = func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) {
+				return decimalIntDiv(mem, a, b, ld, rd), nil
+			}
+			break
+		}
 		if lDec && rDec {
 			res := out.t.(decT)
 			op := e.Op
@@ -131,7 +137,7 @@ func arith[T physical](mem memory.Allocator, op BinaryOperator, at arrow.DataTyp
 		for i := range r {
 			r[i] = av[i] * bv[i]
 		}
-	case OpDiv:
+	case OpDiv, OpIntDiv: // OpIntDiv operands are BIGINT: Go's / truncates
 		for i := range r {
 			if bv[i] == 0 {
 				o.valid.clear(i)
@@ -170,14 +176,14 @@ func arithScalar[T physical](op BinaryOperator, av []T, y T, r []T, valid bitmap
 		for i := range r {
 			r[i] = av[i] * y
 		}
-	case OpDiv, OpMod:
+	case OpDiv, OpMod, OpIntDiv:
 		if y == 0 {
 			for i := range valid.bits {
 				valid.bits[i] = 0
 			}
 			return
 		}
-		if op == OpDiv {
+		if op != OpMod {
 			for i := range r {
 				r[i] = av[i] / y
 			}
@@ -264,7 +270,7 @@ func decimalArith(mem memory.Allocator, op BinaryOperator, a, b arrow.Array, lt,
 			r = new(big.Rat).Sub(x, y)
 		case OpMul:
 			r = new(big.Rat).Mul(x, y)
-		case OpDiv, OpMod:
+		default: // OpDiv, OpMod; Coerce admits no other operator here
 			if y.Sign() == 0 {
 				bld.AppendNull()
 				continue
@@ -281,6 +287,31 @@ func decimalArith(mem memory.Allocator, op BinaryOperator, a, b arrow.Array, lt,
 			continue
 		}
 		bld.Append(v)
+	}
+	return bld.NewArray()
+}
+
+// decimalIntDiv is a DIV b on decimals: the quotient truncated toward zero
+// as BIGINT, NULL for a zero divisor. A quotient beyond BIGINT keeps its
+// low 64 bits, as Java's BigInteger.longValue (Spark's Decimal.toLong).
+func decimalIntDiv(mem memory.Allocator, a, b arrow.Array, lt, rt decT) arrow.Array {
+	n := a.Len()
+	av, bv := decValues(a), decValues(b)
+	bld := array.NewInt64Builder(mem)
+	defer bld.Release()
+	bld.Reserve(n)
+	// x/10^ls ÷ y/10^rs = (x·10^rs) ÷ (y·10^ls), all integers.
+	lm, rm := pow10(rt.Scale), pow10(lt.Scale)
+	mask := new(big.Int).SetUint64(math.MaxUint64)
+	for i := 0; i < n; i++ {
+		if a.IsNull(i) || b.IsNull(i) || bv[i] == (decimal128.Num{}) {
+			bld.AppendNull()
+			continue
+		}
+		x := new(big.Int).Mul(av[i].BigInt(), lm)
+		y := new(big.Int).Mul(bv[i].BigInt(), rm)
+		q := x.Quo(x, y)
+		bld.Append(int64(new(big.Int).And(q, mask).Uint64()))
 	}
 	return bld.NewArray()
 }

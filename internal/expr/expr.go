@@ -86,6 +86,10 @@ const (
 	OpNullSafe BinaryOperator = "<=>"
 	OpAnd      BinaryOperator = "AND"
 	OpOr       BinaryOperator = "OR"
+	// OpIntDiv is Spark's integral division (a DIV b): the truncated
+	// quotient as BIGINT, NULL for a zero divisor. Its text matches the
+	// operator kind the SQL parser has always produced.
+	OpIntDiv BinaryOperator = "DIV"
 )
 
 // Binary applies Op to Left and Right.

@@ -108,8 +108,11 @@ func (c *Cast) String() string {
 }
 
 func (b *Binary) String() string {
-	if b.Op == OpNotEq {
+	switch b.Op {
+	case OpNotEq:
 		return "(NOT (" + b.Left.String() + " = " + b.Right.String() + "))"
+	case OpIntDiv:
+		return "(" + b.Left.String() + " div " + b.Right.String() + ")"
 	}
 	return "(" + b.Left.String() + " " + string(b.Op) + " " + b.Right.String() + ")"
 }

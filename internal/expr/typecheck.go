@@ -50,7 +50,7 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		nullable := ln || rn || e.Op == OpDiv || e.Op == OpMod
+		nullable := ln || rn || e.Op == OpDiv || e.Op == OpMod || e.Op == OpIntDiv
 		if _, ok := t.(decT); ok {
 			nullable = true // overflow yields NULL
 		}
@@ -386,8 +386,11 @@ func coerceBinary(n *Binary) (Expr, error) {
 	default:
 		target, _ = widerNumeric(lt, rt)
 	}
-	if n.Op == OpDiv {
+	switch n.Op {
+	case OpDiv:
 		target = types.Double
+	case OpIntDiv:
+		target = types.Long
 	}
 	return &Binary{Op: n.Op, Left: implicitCast(n.Left, ol, target), Right: implicitCast(n.Right, or, target)}, nil
 }
@@ -398,10 +401,16 @@ func arithResultType(e *Binary, lt, rt types.DataType) (types.DataType, error) {
 	ld, lDec := lt.(decT)
 	rd, rDec := rt.(decT)
 	if lDec && rDec {
+		if e.Op == OpIntDiv {
+			return types.Long, nil
+		}
 		return decimalResultType(e.Op, ld, rd), nil
 	}
 	if !types.IsNumeric(lt) || !types.Equal(lt, rt) {
 		return nil, mismatch("BINARY_OP_DIFF_TYPES", e, "the left and right operands of the binary operator have incompatible types (%s and %s).", quoteType(lt), quoteType(rt))
+	}
+	if e.Op == OpIntDiv {
+		return types.Long, nil
 	}
 	return lt, nil
 }
