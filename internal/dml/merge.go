@@ -365,7 +365,7 @@ func (mm *merger) actionPlanOld(files []delta.AddFile, idx []int, jt plan.JoinTy
 	var out []expr.Expr
 	if withValues {
 		for i, f := range mm.schema.Fields {
-			cw := &expr.CaseWhen{Else: &expr.ColumnRef{Qualifier: mm.tgt.Name, Name: f.Name}}
+			cw := &expr.CaseWhen{Else: &expr.ColumnRef{Qualifier: mm.tgt.qualifier(), Name: f.Name}}
 			for b := range conds {
 				k := clause[b]
 				if k < 0 || mm.values[k][i] == nil {
@@ -383,7 +383,7 @@ func (mm *merger) actionPlanOld(files []delta.AddFile, idx []int, jt plan.JoinTy
 	out = append(out, col(fileCol), col(rowCol), &expr.Alias{Name: actCol, Child: action})
 	if withOld {
 		for i, f := range mm.schema.Fields {
-			out = append(out, &expr.Alias{Name: oldCol(i), Child: &expr.ColumnRef{Qualifier: mm.tgt.Name, Name: f.Name}})
+			out = append(out, &expr.Alias{Name: oldCol(i), Child: &expr.ColumnRef{Qualifier: mm.tgt.qualifier(), Name: f.Name}})
 		}
 	}
 	return &plan.Project{Input: join, Exprs: out}

@@ -60,6 +60,17 @@ type Assignment struct {
 	Value  expr.Expr
 }
 
+// qualifier qualifies the target's columns in plans: its Name, or for an
+// unnamed target (a path-addressed table without alias) a reserved one,
+// so this package's own references never collide with the source's
+// columns; the user's unqualified references resolve either way.
+func (tgt Target) qualifier() string {
+	if tgt.Name == "" {
+		return "__ingot_dml_target"
+	}
+	return tgt.Name
+}
+
 // checker builds the constraint checker for the table as tx sees it.
 func checker(tx *delta.Transaction, tgt Target) (*ConstraintChecker, error) {
 	defs := tx.Constraints()
@@ -83,7 +94,7 @@ func checker(tx *delta.Transaction, tgt Target) (*ConstraintChecker, error) {
 // scanOf is the target's files (indices into candidates) as a plan leaf;
 // matched feeds its match column (nil: all false).
 func scanOf(tgt Target, snap *delta.Snapshot, candidates []delta.AddFile, idx []int, matched ...map[int][]uint64) plan.Node {
-	src := &filesSource{table: tgt.Table, schema: snap.Schema(), parts: snap.PartitionColumns(), label: tgt.Name}
+	src := &filesSource{table: tgt.Table, schema: snap.Schema(), parts: snap.PartitionColumns(), label: tgt.qualifier()}
 	if len(matched) > 0 {
 		src.matched = matched[0]
 	}
@@ -91,7 +102,7 @@ func scanOf(tgt Target, snap *delta.Snapshot, candidates []delta.AddFile, idx []
 		src.files = append(src.files, candidates[i])
 		src.index = append(src.index, i)
 	}
-	return &plan.Scan{Source: src, Alias: tgt.Name}
+	return &plan.Scan{Source: src, Alias: tgt.qualifier()}
 }
 
 func allIndices(n int) []int {
