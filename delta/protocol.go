@@ -9,20 +9,25 @@ import (
 
 // supportedWriterFeatures are the writer features whose obligations this
 // library's writes (append, overwrite, create) meet. changeDataFeed needs
-// no cdc files for inserts and whole-file removes; appendOnly and the
-// constraint features are honoured by checkWriteSupport refusing what they
-// forbid. deletionVectors only obliges writers that create vectors (this
-// library writes none) and to remove a file with the vector it has, which
-// every remove here copies from the add.
+// no cdc files for inserts and whole-file removes (rewrites add them with
+// WriteChangeFiles); appendOnly is honoured by refusing what it forbids;
+// invariants, checkConstraints and generatedColumns by requiring the
+// caller's WriteOptions.Validate (feature_constraints.go); columnMapping
+// by writing physical names and ids (feature_column_mapping.go);
+// inCommitTimestamp by Write's commit path (feature_in_commit_timestamp.go).
+// deletionVectors only obliges writers that create vectors (this library
+// writes none) and to remove a file with the vector it has, which every
+// remove here copies from the add.
 var supportedWriterFeatures = map[string]bool{
 	"appendOnly": true, "invariants": true, "checkConstraints": true, "changeDataFeed": true,
 	"timestampNtz": true, "domainMetadata": true, "vacuumProtocolCheck": true, "deletionVectors": true,
+	"columnMapping": true, "generatedColumns": true, "inCommitTimestamp": true,
 }
 
 // checkWriteSupport refuses to write to a table whose protocol asks writers
-// for something this library does not do (computing generated or identity
-// columns, checking constraints, maintaining row ids, writing physical
-// column names...). Writing anyway would produce a table other engines
+// for something this library does not do (identity columns, row ids,
+// in-commit timestamps outside Write) or that only the caller can do
+// (checking constraints and generated columns, see WriteOptions.Validate). Writing anyway would produce a table other engines
 // consider corrupt.
 func checkWriteSupport(s *Snapshot, opts WriteOptions) error {
 	p, m := s.protocol, s.metadata
@@ -42,21 +47,16 @@ func checkWriteSupport(s *Snapshot, opts WriteOptions) error {
 	if strings.EqualFold(m.Configuration["delta.appendOnly"], "true") && opts.Mode == ModeOverwrite {
 		return fmt.Errorf("[DELTA_CANNOT_MODIFY_APPEND_ONLY] table %s is append-only (delta.appendOnly=true); overwrite is not allowed: %w", s.table.store.URL(), ErrUnsupportedFeature)
 	}
-	if mode := m.Configuration["delta.columnMapping.mode"]; mode != "" && mode != "none" {
-		return unsupported("columnMapping")
-	}
-	for k := range m.Configuration {
-		if strings.HasPrefix(k, "delta.constraints.") && !opts.ConstraintsChecked {
-			return unsupported("CHECK constraint " + strings.TrimPrefix(k, "delta.constraints."))
-		}
+	if f := validatedFeatures(s.schema, m.Configuration); len(f) > 0 && !opts.ConstraintsChecked && opts.Validate == nil {
+		return unsupported(f[0] + " (set WriteOptions.Validate to check it)")
 	}
 	if strings.EqualFold(m.Configuration["delta.enableRowTracking"], "true") {
 		return unsupported("rowTracking")
 	}
-	if strings.EqualFold(m.Configuration["delta.enableInCommitTimestamps"], "true") {
+	if ictEnabled(m.Configuration) && !opts.stampsInCommitTimestamp {
 		return unsupported("inCommitTimestamp")
 	}
-	if key := columnMetadataKey(s.schema, "delta.invariants", "delta.generationExpression", "delta.identity.start"); key != "" {
+	if key := columnMetadataKey(s.schema, "delta.identity.start"); key != "" {
 		return unsupported("column " + key)
 	}
 	return nil

@@ -82,6 +82,27 @@ type WriteOptions struct {
 	// to a table that has them instead of failing with
 	// ErrUnsupportedFeature.
 	ConstraintsChecked bool
+	// Validate, when set, is called on every batch before its rows go
+	// to files, with the batch aligned to the table schema (every table
+	// column in table order, logical names, NULL for columns the data
+	// lacks). The caller evaluates the table's CHECK constraints,
+	// invariants and generated column expressions there (see
+	// Snapshot.Constraints, Invariants, GeneratedColumns); an error
+	// aborts the write and deletes the files already written. Setting it
+	// lets writes go to tables with such constraints.
+	Validate func(batch arrow.RecordBatch) error
+	// DomainMetadata adds a domainMetadata action per entry (domain ->
+	// configuration) to the commit, upgrading the protocol to the
+	// domainMetadata writer feature. Domains starting with "delta." are
+	// system-controlled and refused.
+	DomainMetadata map[string]string
+	// ChangeFiles adds cdc actions (from Table.WriteChangeFiles) to the
+	// commit; they are deleted if the commit fails.
+	ChangeFiles []AddCDCFile
+	// stampsInCommitTimestamp says the commit path gives the commit an
+	// in-commit timestamp (Write does; the transaction API does not yet),
+	// so tables with delta.enableInCommitTimestamps may be written.
+	stampsInCommitTimestamp bool
 	// changeData writes change data files (under _change_data/, named
 	// cdc-*) instead of data files: Transaction.WriteChangeFiles.
 	changeData bool
@@ -97,6 +118,14 @@ type writePlan struct {
 	dataIdx   []int // per table column: index in the input, or -1
 	partIdx   []int // table column indices of partition columns
 	fileIdx   []int // table column indices written to files
+	// Table features (feature_plan.go): mapped stores physical names;
+	// partKeys are the partition values' keys in partCols order;
+	// tableArrow is the logical batch handed to WriteOptions.Validate;
+	// ict stamps an in-commit timestamp, ictEnabling records enablement.
+	mapped           bool
+	partKeys         []string
+	tableArrow       *arrow.Schema
+	ict, ictEnabling bool
 }
 
 // Write commits data to the table as one new version and returns it. It
@@ -105,6 +134,11 @@ type writePlan struct {
 // set. data is consumed and closed.
 func (t *Table) Write(ctx context.Context, data batch.Reader, opts WriteOptions) (int64, error) {
 	defer data.Close()
+	opts.stampsInCommitTimestamp = true
+	domains, err := domainActions(opts.DomainMetadata)
+	if err != nil {
+		return -1, err
+	}
 	snap, err := t.Snapshot(ctx)
 	if err != nil && !errors.Is(err, ErrNotATable) {
 		return -1, err
@@ -134,7 +168,7 @@ func (t *Table) Write(ctx context.Context, data batch.Reader, opts WriteOptions)
 		readVersion = snap.Version()
 	}
 	overwrite := opts.Mode == ModeOverwrite && snap != nil
-	blindAppend := !overwrite && plan.metadata == nil
+	blindAppend := !overwrite && plan.metadata == nil && plan.protocol == nil
 	var bytesOut int64
 	for _, a := range adds {
 		bytesOut += a.Size
@@ -158,15 +192,25 @@ func (t *Table) Write(ctx context.Context, data batch.Reader, opts WriteOptions)
 	for i := range adds {
 		actions = append(actions, Action{Add: &adds[i]})
 	}
+	for i := range opts.ChangeFiles {
+		actions = append(actions, Action{CDC: &opts.ChangeFiles[i]})
+	}
+	actions = append(actions, domains...)
 	if opts.TxnAppID != "" {
 		actions = append(actions, Action{Txn: &Txn{AppID: opts.TxnAppID, Version: opts.TxnVersion, LastUpdated: &now}})
 	}
-	v, err := t.commit(ctx, readVersion, actions, commitIntent{blindAppend: blindAppend, txnAppID: opts.TxnAppID})
+	var v int64
+	if intent := (commitIntent{blindAppend: blindAppend, txnAppID: opts.TxnAppID}); plan.ict || len(domains) > 0 {
+		v, err = t.commitStamped(ctx, readVersion, actions, intent, plan)
+	} else {
+		v, err = t.commit(ctx, readVersion, actions, intent)
+	}
 	if err != nil && snap == nil && opts.Mode == ModeAppend && errors.Is(err, ErrConcurrentModification) {
 		v, err = t.appendToRacedCreate(ctx, plan, actions, opts)
 	}
 	if err != nil {
 		t.deleteFiles(ctx, adds)
+		t.DeleteChangeFiles(ctx, opts.ChangeFiles)
 		return -1, err
 	}
 	t.maybeCheckpoint(ctx, v)
@@ -294,9 +338,6 @@ func planWrite(snap *Snapshot, in *arrow.Schema, opts WriteOptions) (*writePlan,
 		created := time.Now().UnixMilli()
 		md.CreatedTime = &created
 		p.metadata = &md
-		if snap == nil {
-			p.protocol = protocolFor(p.schema)
-		}
 	} else {
 		p.schema = snap.schema
 		p.partCols = snap.metadata.PartitionColumns
@@ -325,9 +366,9 @@ func planWrite(snap *Snapshot, in *arrow.Schema, opts WriteOptions) (*writePlan,
 			p.schema = merged
 			p.metadata = &md
 		}
-		if protocolFor(p.schema).MinReaderVersion > snap.protocol.MinReaderVersion {
-			return nil, fmt.Errorf("delta: write: new columns need a protocol upgrade (timestampNtz): %w", ErrUnsupportedFeature)
-		}
+	}
+	if err := applyTableFeatures(snap, p, dataSchema, replace, opts); err != nil {
+		return nil, err
 	}
 	if p.metadata != nil {
 		s, err := types.MarshalSchema(p.schema)
@@ -348,7 +389,7 @@ func planWrite(snap *Snapshot, in *arrow.Schema, opts WriteOptions) (*writePlan,
 			continue
 		}
 		p.fileIdx = append(p.fileIdx, i)
-		fileFields = append(fileFields, arrow.Field{Name: f.Name, Type: types.ToArrow(f.Type), Nullable: f.Nullable})
+		fileFields = append(fileFields, p.fileField(f))
 	}
 	// partIdx must follow the metadata's partition column order, which
 	// names directories.
@@ -356,6 +397,10 @@ func planWrite(snap *Snapshot, in *arrow.Schema, opts WriteOptions) (*writePlan,
 		return indexFold(p.partCols, p.schema.Fields[p.partIdx[a]].Name) < indexFold(p.partCols, p.schema.Fields[p.partIdx[b]].Name)
 	})
 	p.fileArrow = arrow.NewSchema(fileFields, nil)
+	p.tableArrow = p.schema.ArrowSchema()
+	for _, c := range p.partCols {
+		p.partKeys = append(p.partKeys, p.partitionKey(p.schema.Fields[p.schema.FieldIndex(c)]))
+	}
 	return p, nil
 }
 
@@ -608,10 +653,21 @@ func (fw *fileWriter) write(ctx context.Context, rec arrow.RecordBatch) error {
 			}
 		}
 	}()
+	if fw.opts.Validate != nil {
+		if err := fw.validate(rec, column); err != nil {
+			return err
+		}
+	}
 	for i, ti := range p.fileIdx {
 		c, err := column(ti)
 		if err != nil {
 			return err
+		}
+		if p.mapped {
+			// Same buffers under the physical (nested) field names.
+			phys := relabel(c, p.fileArrow.Field(i).Type)
+			c.Release()
+			c = phys
 		}
 		cols[i] = c
 	}
@@ -663,7 +719,7 @@ func (fw *fileWriter) write(ctx context.Context, rec arrow.RecordBatch) error {
 			order = append(order, k)
 			m := make(map[string]*string, len(parts))
 			for i, v := range rowVals {
-				m[p.partCols[i]] = v
+				m[p.partKeys[i]] = v
 			}
 			vals[k] = m
 		}
@@ -713,7 +769,7 @@ func takeRecord(ctx context.Context, rec arrow.RecordBatch, idx arrow.Array) (ar
 func (fw *fileWriter) route(ctx context.Context, key string, values map[string]*string, rec arrow.RecordBatch) error {
 	of := fw.open[key]
 	if of == nil {
-		of = &openFile{values: values, dir: partitionDir(fw.plan.partCols, values)}
+		of = &openFile{values: values, dir: partitionDir(fw.plan.partKeys, values)}
 		w, err := parquetfile.NewWriter(&of.buf, fw.plan.fileArrow, parquetfile.WriteOptions{Compression: fw.opts.Compression})
 		if err != nil {
 			return fmt.Errorf("delta: write: %w", err)

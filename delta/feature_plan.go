@@ -1,0 +1,78 @@
+package delta
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ingotdata/ingot/types"
+)
+
+// applyTableFeatures applies the table features a write must honour to
+// its plan, once planWrite has resolved the schema and any metadata
+// change and before it derives the schema string and the file layout:
+// column mapping ids and physical names for new columns, the generated
+// columns the data must carry, in-commit timestamp bookkeeping, and the
+// protocol upgrade the resulting metadata (and domainMetadata actions)
+// need. replace says the write replaces the schema (new table, or an
+// overwrite with OverwriteSchema).
+func applyTableFeatures(snap *Snapshot, p *writePlan, data types.StructType, replace bool, opts WriteOptions) error {
+	if p.metadata != nil {
+		s, err := assignColumnMapping(p.schema, p.metadata.Configuration, snap, replace)
+		if err != nil {
+			return err
+		}
+		p.schema = s
+	}
+	conf := p.configuration(snap)
+	p.mapped = mappingEnabled(conf)
+	if p.mapped {
+		// A mapped column without a physical name would be written under
+		// its display name, which readers of the mapped table may not
+		// look for: refuse (only a hand-made or foreign log gets here).
+		for _, f := range p.schema.Fields {
+			if _, ok := f.Metadata[cmPhysicalName].(string); !ok && f.Name != ChangeTypeColumn {
+				return fmt.Errorf("delta: write: column %q of a column-mapped table has no %s: %w", f.Name, cmPhysicalName, ErrUnsupportedFeature)
+			}
+		}
+	}
+	if err := checkGeneratedColumnsPresent(p.schema, data); err != nil {
+		return err
+	}
+	planInCommitTimestamps(snap, p)
+	var cur *Protocol
+	if snap != nil {
+		cur = &snap.protocol
+	}
+	p.protocol = upgradeProtocol(cur, usedFeatures(p.schema, conf, len(opts.DomainMetadata) > 0))
+	return nil
+}
+
+// configuration is the table configuration as the write commits it.
+func (p *writePlan) configuration(snap *Snapshot) map[string]string {
+	switch {
+	case p.metadata != nil:
+		return p.metadata.Configuration
+	case snap != nil:
+		return snap.metadata.Configuration
+	}
+	return map[string]string{}
+}
+
+// fileField is the Arrow field data files store table column f as: its
+// physical name and column id when the table is column-mapped.
+func (p *writePlan) fileField(f types.StructField) arrow.Field {
+	if p.mapped {
+		return physicalFileField(f)
+	}
+	return arrow.Field{Name: f.Name, Type: types.ToArrow(f.Type), Nullable: f.Nullable}
+}
+
+// partitionKey is the key of partition column f in partitionValues (and
+// its directory name): the physical name under column mapping.
+func (p *writePlan) partitionKey(f types.StructField) string {
+	if p.mapped {
+		return physicalName(f)
+	}
+	return f.Name
+}
