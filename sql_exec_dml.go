@@ -17,6 +17,7 @@ import (
 
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/delta"
+	"github.com/ingotdata/ingot/internal/catalog"
 	"github.com/ingotdata/ingot/internal/dml"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/plan"
@@ -62,6 +63,7 @@ type deltaTarget struct {
 	// name spark_catalog.db.t, or delta.`path`.
 	label    string
 	name     string // the bare table name ("" for a path)
+	db       string // the catalog database ("" for a path)
 	location string
 }
 
@@ -94,7 +96,7 @@ func (s *Session) openTarget(ctx context.Context, n sql.TableName) (*deltaTarget
 	if err != nil {
 		return nil, err
 	}
-	return &deltaTarget{table: t, label: "spark_catalog." + ct.Database + "." + ct.Name, name: ct.Name, location: ct.Location}, nil
+	return &deltaTarget{table: t, label: "spark_catalog." + ct.Database + "." + ct.Name, name: ct.Name, db: ct.Database, location: ct.Location}, nil
 }
 
 func (s *Session) dmlTarget(ctx context.Context, dt *deltaTarget, alias string, params map[string]string) dml.Target {
@@ -385,34 +387,60 @@ func (s *Session) alterProperties(ctx context.Context, n sql.TableName, set []sq
 	if set == nil {
 		op = "UNSET TBLPROPERTIES"
 	}
-	return s.alterCommit(ctx, n, op, func(dt *deltaTarget, tx *delta.Transaction) (map[string]string, error) {
-		conf := tx.Metadata().Configuration
-		props := map[string]string{}
-		for _, p := range set {
-			if strings.HasPrefix(strings.ToLower(p.Key), "delta.constraints.") {
-				return nil, fmt.Errorf("ingot: [DELTA_CANNOT_MODIFY_TABLE_PROPERTY] The Delta table configuration %s cannot be specified by the user; use ALTER TABLE ADD CONSTRAINT", p.Key)
-			}
-			props[p.Key] = p.Value
-		}
-		var missing []string
-		for _, k := range unset {
-			if _, ok := conf[k]; !ok {
-				missing = append(missing, k)
-			}
-		}
-		if len(missing) > 0 && !ifExists {
-			return nil, fmt.Errorf("ingot: [UNSET_NONEXISTENT_PROPERTIES] Attempted to unset non-existent properties [%s] in table %s", strings.Join(missing, ", "), dt.label)
-		}
-		if err := tx.SetProperties(props, unset...); err != nil {
-			return nil, err
-		}
-		if set != nil {
-			b, _ := json.Marshal(props)
-			return map[string]string{"properties": string(b)}, nil
-		}
-		b, _ := json.Marshal(unset)
-		return map[string]string{"properties": string(b), "ifExists": strconv.FormatBool(ifExists)}, nil
+	var target *deltaTarget
+	df, err := s.alterCommit(ctx, n, op, func(dt *deltaTarget, tx *delta.Transaction) (map[string]string, error) {
+		target = dt
+		return s.propertyChange(dt, tx, set, unset, ifExists)
 	})
+	if err != nil || target == nil || target.db == "" {
+		return df, err
+	}
+	// The Delta log is authoritative; the catalog entry mirrors it, as
+	// CREATE TABLE ... TBLPROPERTIES stored them there too.
+	err = s.catalog.AlterTable(ctx, target.db, target.name, func(t *catalog.Table) error {
+		for _, p := range set {
+			t.Properties[p.Key] = p.Value
+		}
+		for _, k := range unset {
+			delete(t.Properties, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingot: %s %s: committed to the table, but the catalog entry was not updated: %w", op, target.label, err)
+	}
+	return df, nil
+}
+
+// propertyChange stages SET or UNSET TBLPROPERTIES and returns the
+// commit's operation parameters.
+func (s *Session) propertyChange(dt *deltaTarget, tx *delta.Transaction, set []sql.Property, unset []string, ifExists bool) (map[string]string, error) {
+	conf := tx.Metadata().Configuration
+	props := map[string]string{}
+	for _, p := range set {
+		if strings.HasPrefix(strings.ToLower(p.Key), "delta.constraints.") {
+			return nil, fmt.Errorf("ingot: [DELTA_CANNOT_MODIFY_TABLE_PROPERTY] The Delta table configuration %s cannot be specified by the user; use ALTER TABLE ADD CONSTRAINT", p.Key)
+		}
+		props[p.Key] = p.Value
+	}
+	var missing []string
+	for _, k := range unset {
+		if _, ok := conf[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 && !ifExists {
+		return nil, fmt.Errorf("ingot: [UNSET_NONEXISTENT_PROPERTIES] Attempted to unset non-existent properties [%s] in table %s", strings.Join(missing, ", "), dt.label)
+	}
+	if err := tx.SetProperties(props, unset...); err != nil {
+		return nil, err
+	}
+	if set != nil {
+		b, _ := json.Marshal(props)
+		return map[string]string{"properties": string(b)}, nil
+	}
+	b, _ := json.Marshal(unset)
+	return map[string]string{"properties": string(b), "ifExists": strconv.FormatBool(ifExists)}, nil
 }
 
 const constraintPrefix = "delta.constraints."
