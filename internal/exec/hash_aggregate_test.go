@@ -1,10 +1,12 @@
 package exec
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/exec/exectest"
@@ -142,5 +144,48 @@ func TestHashAggregatorStateRoundTrip(t *testing.T) {
 	}
 	if got, want := result(whole), []string{"NULL,2,2,6,1", "a,2,2,3,1", "b,1,0,NULL,NULL", "c,1,1,9,9"}; !slices.Equal(got, want) {
 		t.Fatalf("whole = %q, want %q", got, want)
+	}
+}
+
+// TestHashAggregateDistinct runs DISTINCT aggregates serially and in
+// parallel: partial aggregators that saw the same value must count it once
+// when their states merge.
+func TestHashAggregateDistinct(t *testing.T) {
+	distinct := func(name string) AggSpec {
+		call := &expr.AggCall{Name: name, Distinct: true, Args: []expr.Expr{nil}}
+		return AggSpec{Name: name + "(DISTINCT x)", New: func(mem memory.Allocator) (expr.GroupedAccumulator, error) {
+			return expr.NewGroupedAccumulatorAlloc(mem, call, []types.DataType{types.Long})
+		}}
+	}
+	specs := []AggSpec{distinct("count"), distinct("sum"), distinct("avg")}
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "g", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "count(DISTINCT x)", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "sum(DISTINCT x)", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "avg(DISTINCT x)", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	}, nil)
+	in := [][][]any{
+		{{"a", 1}, {"b", nil}}, {{"a", 1}, {"a", 2}}, {{"a", 2}, {"b", 3}}, {{"a", 1}, {"b", 3}}, {{"a", 4}},
+	}
+	want := []string{"a,3,7,2.3333333333333335", "b,1,3,3"}
+	for _, parallel := range []int{1, 3} {
+		t.Run(fmt.Sprintf("parallel %d", parallel), func(t *testing.T) {
+			ctx, mem := testCtx(t)
+			defer mem.AssertSize(t, 0)
+			var batches []arrow.RecordBatch
+			for _, b := range in {
+				batches = append(batches, exectest.Batch(t, mem, aggInType, b...))
+			}
+			defer batch.Release(batches)
+			x := ref(t, aggInType, 1)
+			h, err := NewHashAggregate(source(aggInType, batches...), []expr.Evaluator{ref(t, aggInType, 0)},
+				[][]expr.Evaluator{{x}, {x}, {x}}, specs, schema, Options{Parallelism: parallel, BatchSize: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rows(t, ctx, h); !slices.Equal(sorted(got), want) {
+				t.Fatalf("got %q, want %q", sorted(got), want)
+			}
+		})
 	}
 }

@@ -117,17 +117,18 @@ func NewGroupedAccumulatorAlloc(mem memory.Allocator, call *AggCall, argTypes []
 		return nil, err
 	}
 	name := aggName(call)
-	if call.Distinct && name != "count" && name != "min" && name != "max" {
-		return nil, fmt.Errorf("expr: %s: DISTINCT %s: %w", call, name, ErrUnsupported)
-	}
 	switch name {
 	case "count":
 		if call.Distinct {
-			return &countDistinctAcc{mem: mem, types: argTypes}, nil
+			return newDistinctAcc(mem, argTypes, &countAcc{mem: mem}), nil
 		}
 		return &countAcc{mem: mem, star: call.Star}, nil
 	case "sum", "avg":
-		return newSumAvg(mem, name == "avg", argTypes[0], rt)
+		acc, err := newSumAvg(mem, name == "avg", argTypes[0], rt)
+		if err != nil || !call.Distinct {
+			return acc, err
+		}
+		return newDistinctAcc(mem, argTypes, acc), nil
 	case "min", "max", "first", "last":
 		return newMinMax(mem, name, argTypes[0])
 	}
@@ -201,66 +202,6 @@ func (a *countAcc) MergeState(groups []uint32, numGroups int, state []arrow.Arra
 }
 func (a *countAcc) Finish() (arrow.Array, error) { return int64Array(a.mem, a.counts, nil), nil }
 func (a *countAcc) Release()                     { a.counts = nil }
-
-// ---- count(DISTINCT ...) ----
-
-// countDistinctAcc keeps the set of distinct argument tuples per group,
-// keyed by their Spark string form. Spark rejects distinct aggregates on
-// streams, so it has no checkpointable state.
-type countDistinctAcc struct {
-	mem   memory.Allocator
-	types []types.DataType
-	sets  []map[string]struct{}
-}
-
-func (a *countDistinctAcc) Update(groups []uint32, numGroups int, args []arrow.Array) error {
-	a.sets = grow(a.sets, numGroups)
-	if len(groups) == 0 {
-		return nil
-	}
-	strs := make([]*array.String, len(args))
-	for j, arg := range args {
-		s, err := CastArray(a.mem, arg, a.types[j], types.String)
-		if err != nil {
-			return fmt.Errorf("expr: count distinct: %w", err)
-		}
-		defer s.Release()
-		strs[j] = s.(*array.String)
-	}
-	var key strings.Builder
-rows:
-	for i, g := range groups {
-		key.Reset()
-		for _, s := range strs {
-			if s.IsNull(i) {
-				continue rows
-			}
-			v := s.Value(i)
-			fmt.Fprintf(&key, "%d:%s", len(v), v)
-		}
-		if a.sets[g] == nil {
-			a.sets[g] = map[string]struct{}{}
-		}
-		a.sets[g][key.String()] = struct{}{}
-	}
-	return nil
-}
-
-func (a *countDistinctAcc) State() ([]arrow.Array, error) {
-	return nil, fmt.Errorf("expr: count(DISTINCT) state: %w", ErrUnsupported)
-}
-func (a *countDistinctAcc) StateTypes() []types.DataType { return nil }
-func (a *countDistinctAcc) MergeState([]uint32, int, []arrow.Array) error {
-	return fmt.Errorf("expr: count(DISTINCT) state: %w", ErrUnsupported)
-}
-func (a *countDistinctAcc) Finish() (arrow.Array, error) {
-	c := make([]int64, len(a.sets))
-	for i, s := range a.sets {
-		c[i] = int64(len(s))
-	}
-	return int64Array(a.mem, c, nil), nil
-}
-func (a *countDistinctAcc) Release() { a.sets = nil }
 
 // ---- sum / avg ----
 

@@ -179,3 +179,4 @@ func joinRow(vals []string) string {
 }
 
 func nanValue() any { return math.NaN() }
+func negZero() any  { return math.Copysign(0, -1) }
