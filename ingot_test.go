@@ -243,3 +243,26 @@ func TestCatalogSurvivesRestart(t *testing.T) {
 		t.Fatalf("USE dropped db: %v", err)
 	}
 }
+
+// A streaming write into a table with a CHECK constraint enforces it: the
+// violating batch fails the query and nothing of it is committed.
+func TestStreamingSinkEnforcesConstraints(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	must(t).df(s.SQL(ctx, "CREATE TABLE readings (id BIGINT, hr DOUBLE) USING DELTA"))
+	must(t).df(s.SQL(ctx, "ALTER TABLE readings ADD CONSTRAINT positive CHECK (hr > 0)"))
+	in := filepath.Join(dir, "in")
+	writeFile(t, filepath.Join(in, "1.json"), `{"id": 1, "hr": 60.5}`+"\n"+`{"id": 2, "hr": -1.0}`+"\n")
+	schema := types.NewStruct(types.Field("id", types.Long), types.Field("hr", types.Double))
+	df := must(t).df(s.ReadStream().Schema(schema).JSON(ctx, in))
+	q, err := df.WriteStream().Trigger(ingot.AvailableNow()).Option("checkpointLocation", filepath.Join(dir, "chk")).ToTable(ctx, "readings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.AwaitTermination(ctx); err == nil || !strings.Contains(err.Error(), "DELTA_VIOLATE_CONSTRAINT_WITH_VALUES") {
+		t.Fatalf("AwaitTermination = %v, want a constraint violation", err)
+	}
+	if n, err := must(t).df(s.Table(ctx, "readings")).Count(ctx); err != nil || n != 0 {
+		t.Fatalf("readings has %d rows (%v), want 0: the violating batch must not commit", n, err)
+	}
+}

@@ -559,54 +559,39 @@ func countPlanRows(ctx context.Context, n plan.Node, opts plan.ExecOptions) (int
 	}
 }
 
-// checkConstraints verifies df's rows against the CHECK constraints of
-// table t (columns matched by name) and returns df, or fails with
-// [DELTA_VIOLATE_CONSTRAINT_WITH_VALUES]. Writes through the session to an
-// existing Delta table (INSERT, DataFrameWriter append/overwrite,
-// streaming foreachBatch-style appends) call it before Table.Write and
-// then set delta.WriteOptions.ConstraintsChecked; without the flag a
-// constrained table refuses the write. It runs df once to check; a table
-// without constraints costs one snapshot read.
-func (s *Session) checkConstraints(ctx context.Context, t *delta.Table, df *DataFrame) (*DataFrame, error) {
+// constrain wraps data so that every batch is checked against the CHECK
+// constraints of table t (columns matched by name) as it streams into the
+// writer; the first violating batch fails the write with
+// [DELTA_VIOLATE_CONSTRAINT_WITH_VALUES] and delta removes the files it had
+// written, so nothing is committed. checked reports whether t has
+// constraints: the caller then sets delta.WriteOptions.ConstraintsChecked,
+// without which a constrained table refuses the write. Checking while
+// writing, rather than in a first pass, computes the data once.
+func constrain(ctx context.Context, t *delta.Table, schema types.StructType, data batch.Reader) (out batch.Reader, checked bool, err error) {
 	snap, err := t.Snapshot(ctx)
 	if errors.Is(err, delta.ErrNotATable) {
-		return df, nil
+		return data, false, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defs := delta.ConstraintsOf(snap.Metadata())
 	if len(defs) == 0 {
-		return df, nil
+		return data, false, nil
 	}
 	var cs []dml.Constraint
 	for name, text := range defs {
 		e, err := sql.ParseExpr(text)
 		if err != nil {
-			return nil, fmt.Errorf("ingot: CHECK constraint %s (%s): %w", name, text, err)
+			return nil, false, fmt.Errorf("ingot: CHECK constraint %s (%s): %w", name, text, err)
 		}
 		cs = append(cs, dml.Constraint{Name: name, SQL: text, Expr: e})
 	}
-	chk, err := dml.NewConstraintChecker(df.Schema(), cs)
+	chk, err := dml.NewConstraintChecker(schema, cs)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	r, err := df.Stream(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cr := chk.Reader(r)
-	defer cr.Close()
-	for {
-		rec, err := cr.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return df, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		rec.Release()
-	}
+	return chk.Reader(data), true, nil
 }
 
 func (s *Session) showTblProperties(ctx context.Context, st *sql.ShowTblProperties) (*DataFrame, error) {

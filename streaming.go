@@ -265,11 +265,16 @@ func (w *DataStreamWriter) start(ctx context.Context, location string) (*Streami
 	if err != nil {
 		return nil, err
 	}
+	sink := stream.NewDeltaSink(t, w.options).(*stream.DeltaSink)
+	schema := w.df.Schema()
+	sink.Check = func(ctx context.Context, data batch.Reader) (batch.Reader, bool, error) {
+		return constrain(ctx, t, schema, data)
+	}
 	q, err := stream.Start(ctx, stream.Config{
 		Name:       w.name,
 		Checkpoint: cpStore,
 		Plan:       w.df.node,
-		Sink:       stream.NewDeltaSink(t, w.options),
+		Sink:       sink,
 		Trigger:    w.trigger,
 		OutputMode: stream.OutputMode(w.outputMode),
 		Exec:       w.df.s.execOptions(),

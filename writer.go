@@ -142,7 +142,12 @@ func (w *DataFrameWriter) saveTo(ctx context.Context, location string, mode delt
 		return err
 	}
 	defer data.Close()
+	data, checked, err := constrain(ctx, t, w.df.Schema(), data)
+	if err != nil {
+		return err
+	}
 	_, err = t.Write(ctx, data, delta.WriteOptions{
+		ConstraintsChecked:  checked,
 		Mode:                mode,
 		PartitionBy:         w.partitionBy,
 		Operation:           op,

@@ -19,6 +19,10 @@ import (
 type DeltaSink struct {
 	table *delta.Table
 	opts  map[string]string
+	// Check, when set, wraps each batch's data before it is written, e.g. to
+	// enforce the table's CHECK constraints (which need SQL, a layer above
+	// this one); checked tells delta the constraints were enforced.
+	Check func(ctx context.Context, data batch.Reader) (out batch.Reader, checked bool, err error)
 }
 
 // NewDeltaSink returns a sink into table; opts are the writer's options
@@ -102,6 +106,13 @@ func (s *DeltaSink) AddBatch(ctx context.Context, queryID string, batchID int64,
 		for _, c := range strings.Split(p, ",") {
 			opts.PartitionBy = append(opts.PartitionBy, strings.TrimSpace(c))
 		}
+	}
+	if s.Check != nil {
+		var checked bool
+		if data, checked, err = s.Check(ctx, data); err != nil {
+			return 0, err
+		}
+		opts.ConstraintsChecked = checked
 	}
 	var rows atomic.Int64
 	if _, err := s.table.Write(ctx, countingReader{data, &rows}, opts); err != nil {
