@@ -1,0 +1,223 @@
+package delta
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	pqschema "github.com/apache/arrow-go/v18/parquet/schema"
+
+	"github.com/ingotdata/ingot/batch"
+	"github.com/ingotdata/ingot/storage"
+	"github.com/ingotdata/ingot/types"
+)
+
+// nestedRows is an (id BIGINT, p STRING, s STRUCT<a: INT>) batch.
+func nestedRows(idv []int64, pv []string) batch.Reader {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "p", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "s", Type: arrow.StructOf(arrow.Field{Name: "a", Type: arrow.PrimitiveTypes.Int32, Nullable: true}), Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	b.Field(0).(*array.Int64Builder).AppendValues(idv, nil)
+	b.Field(1).(*array.StringBuilder).AppendValues(pv, nil)
+	sb := b.Field(2).(*array.StructBuilder)
+	for _, v := range idv {
+		sb.Append(true)
+		sb.FieldBuilder(0).(*array.Int32Builder).Append(int32(v * 10))
+	}
+	return batch.FromSlice(schema, b.NewRecordBatch())
+}
+
+// TestColumnMappingWrite: creating a table with column mapping assigns
+// ids and physical names to every field, writes Parquet columns under
+// physical names with field ids, keys partition values and stats by
+// physical name, and reads back logical names; appends with new columns
+// continue the ids.
+func TestColumnMappingWrite(t *testing.T) {
+	for _, mode := range []string{"name", "id"} {
+		t.Run(mode, func(t *testing.T) {
+			ctx := t.Context()
+			st := storage.NewMemory()
+			tbl, _ := Open(ctx, st)
+			props := map[string]string{"delta.columnMapping.mode": mode}
+			if _, err := tbl.Write(ctx, nestedRows([]int64{1, 2}, []string{"x", "y"}), WriteOptions{Properties: props, PartitionBy: []string{"p"}}); err != nil {
+				t.Fatal(err)
+			}
+			c := commitOf(t, st, 0)
+			wantProtocol(t, c.protocol, `{"minReaderVersion":2,"minWriterVersion":5}`)
+			if got := c.metadata.Configuration["delta.columnMapping.maxColumnId"]; got != "4" {
+				t.Fatalf("maxColumnId %q, want 4 (id, p, s, s.a)", got)
+			}
+			schema, err := types.ParseSchema([]byte(c.metadata.SchemaString))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			phys := map[string]string{}
+			var walk func(prefix string, st types.StructType)
+			walk = func(prefix string, st types.StructType) {
+				for _, f := range st.Fields {
+					id, ok := columnID(f)
+					pn, _ := f.Metadata[cmPhysicalName].(string)
+					if !ok || !strings.HasPrefix(pn, "col-") {
+						t.Fatalf("field %s%s metadata %v lacks id or col-<uuid> physical name", prefix, f.Name, f.Metadata)
+					}
+					ids = append(ids, id)
+					phys[prefix+f.Name] = pn
+					if sub, ok := f.Type.(types.StructType); ok {
+						walk(prefix+f.Name+".", sub)
+					}
+				}
+			}
+			walk("", schema)
+			if !reflect.DeepEqual(ids, []int64{1, 2, 3, 4}) {
+				t.Fatalf("column ids %v, want 1..4 in schema order", ids)
+			}
+			for _, a := range c.adds {
+				if _, ok := a.PartitionValues[phys["p"]]; !ok || len(a.PartitionValues) != 1 {
+					t.Fatalf("partition values %v not keyed by physical name %s", a.PartitionValues, phys["p"])
+				}
+				if !strings.HasPrefix(a.Path, phys["p"]+"=") {
+					t.Fatalf("path %s not under the physical partition directory", a.Path)
+				}
+				stats, err := ParseStats(a.Stats)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := stats.MinValues[phys["id"]]; !ok {
+					t.Fatalf("stats %s not keyed by physical name %s", a.Stats, phys["id"])
+				}
+				nested, _ := stats.MinValues[phys["s"]].(map[string]any)
+				if _, ok := nested[phys["s.a"]]; !ok {
+					t.Fatalf("nested stats %s not keyed by physical names", a.Stats)
+				}
+			}
+			// The Parquet file itself stores physical names and field ids.
+			key, _ := decodePath(c.adds[0].Path, st.URL())
+			raw, err := st.Get(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pf, err := file.NewParquetReader(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			root := pf.MetaData().Schema.Root()
+			pf.Close()
+			for i, name := range []string{"id", "s"} {
+				col := root.Field(i)
+				if col.Name() != phys[name] || col.FieldID() != int32(i*2+1) {
+					t.Fatalf("file column %d: %s (field id %d), want %s with field id %d", i, col.Name(), col.FieldID(), phys[name], i*2+1)
+				}
+			}
+			if nested := root.Field(1).(*pqschema.GroupNode).Field(0); nested.Name() != phys["s.a"] || nested.FieldID() != 4 {
+				t.Fatalf("nested file column %s (field id %d), want %s with field id 4", nested.Name(), nested.FieldID(), phys["s.a"])
+			}
+			if got, want := scanRows(t, ctx, tbl), []string{"1 | x | {\"a\":10}", "2 | y | {\"a\":20}"}; !reflect.DeepEqual(got, want) {
+				t.Fatalf("rows %q, want %q", got, want)
+			}
+
+			// An append adding a column continues the ids.
+			if _, err := tbl.Write(ctx, idsAndExtra(3, "z"), WriteOptions{MergeSchema: true}); err != nil {
+				t.Fatal(err)
+			}
+			c1 := commitOf(t, st, 1)
+			if c1.protocol != nil || c1.metadata.Configuration["delta.columnMapping.maxColumnId"] != "5" {
+				t.Fatalf("merge commit: protocol %+v, configuration %v", c1.protocol, c1.metadata.Configuration)
+			}
+			snap, _ := tbl.Snapshot(ctx)
+			extra := snap.Schema().Fields[3]
+			if id, _ := columnID(extra); id != 5 || !strings.HasPrefix(physicalName(extra), "col-") {
+				t.Fatalf("new column metadata %v", extra.Metadata)
+			}
+			want := []string{"1 | x | {\"a\":10} | (null)", "2 | y | {\"a\":20} | (null)", "3 | (null) | (null) | z"}
+			if got := scanRows(t, ctx, tbl); !reflect.DeepEqual(got, want) {
+				t.Fatalf("rows after merge %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// idsAndExtra is an (id BIGINT, extra STRING) batch of one row.
+func idsAndExtra(id int64, extra string) batch.Reader {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "extra", Type: arrow.BinaryTypes.String, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	b.Field(0).(*array.Int64Builder).Append(id)
+	b.Field(1).(*array.StringBuilder).Append(extra)
+	return batch.FromSlice(schema, b.NewRecordBatch())
+}
+
+// TestColumnMappingEnableLater: setting name mode on an existing table
+// upgrades the protocol to reader 2 / writer 5 and maps the existing
+// columns to their display names (the files already use them), so old
+// and new files read back alike.
+func TestColumnMappingEnableLater(t *testing.T) {
+	ctx := t.Context()
+	st := storage.NewMemory()
+	tbl, _ := Open(ctx, st)
+	if _, err := tbl.Write(ctx, idsAndParts([]int64{1}, []string{"a"}), WriteOptions{PartitionBy: []string{"p"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tbl.Write(ctx, idsAndParts([]int64{2}, []string{"b"}), WriteOptions{Properties: map[string]string{"delta.columnMapping.mode": "name"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := commitOf(t, st, 1)
+	wantProtocol(t, c.protocol, `{"minReaderVersion":2,"minWriterVersion":5}`)
+	schema, _ := types.ParseSchema([]byte(c.metadata.SchemaString))
+	for i, f := range schema.Fields {
+		if id, _ := columnID(f); physicalName(f) != f.Name || id != int64(i+1) {
+			t.Fatalf("field %s metadata %v, want its own name as physical name and id %d", f.Name, f.Metadata, i+1)
+		}
+	}
+	if c.info["isBlindAppend"] != false {
+		t.Fatalf("protocol-changing commit marked blind append")
+	}
+	if got, want := scanRows(t, ctx, tbl), []string{"1 | a", "2 | b"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("rows %q, want %q", got, want)
+	}
+}
+
+func TestColumnMappingModeChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name, from, to string
+		ok             bool
+	}{
+		{"none to id", "", "id", false},
+		{"name to id", "name", "id", false},
+		{"name to none", "name", "none", false},
+		{"name stays name", "name", "name", true},
+		{"bogus mode", "", "bogus", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			tbl, _ := Open(ctx, storage.NewMemory())
+			var props map[string]string
+			if tc.from != "" {
+				props = map[string]string{"delta.columnMapping.mode": tc.from}
+			}
+			if _, err := tbl.Write(ctx, ids(0, 1), WriteOptions{Properties: props}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := tbl.Write(ctx, ids(1, 2), WriteOptions{Properties: map[string]string{"delta.columnMapping.mode": tc.to}})
+			if tc.ok != (err == nil) || (err != nil && !errors.Is(err, ErrUnsupportedFeature)) {
+				t.Fatalf("change %q -> %q: %v, want ok=%v", tc.from, tc.to, err, tc.ok)
+			}
+			if got := scanRows(t, ctx, tbl); tc.ok && len(got) != 2 || !tc.ok && len(got) != 1 {
+				t.Fatalf("rows %v", got)
+			}
+		})
+	}
+}
