@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/ingotdata/ingot/types"
@@ -183,6 +184,37 @@ func TestCurrentTimestampIsFixedPerCompile(t *testing.T) {
 	}
 	if got[0] != got[1] || got[0] == "NULL" {
 		t.Errorf("current_timestamp rows differ: %v", got)
+	}
+}
+
+// Evaluators compiled apart agree on the time under one query context:
+// the context's query time wins over each one's compile time.
+func TestTimeFunctionsReadQueryTime(t *testing.T) {
+	mem := checked(t)
+	rec := newBatch(t, mem, col("x", types.Integer, int32(1)))
+	defer rec.Release()
+	at := time.Date(2024, 2, 29, 23, 59, 59, 0, time.UTC)
+	ctx := WithQueryTime(WithAllocator(context.Background(), mem), at)
+	for _, tc := range []struct{ fn, want string }{
+		{"current_timestamp", "2024-02-29 23:59:59"},
+		{"now", "2024-02-29 23:59:59"},
+		{"current_date", "2024-02-29"},
+		{"unix_timestamp", "1709251199"},
+	} {
+		t.Run(tc.fn, func(t *testing.T) {
+			ev, err := Compile(call(tc.fn))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := ev.Eval(ctx, rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Release()
+			if got := render(t, mem, out, ev.Type()); got[0] != tc.want {
+				t.Errorf("%s() = %s, want %s", tc.fn, got[0], tc.want)
+			}
+		})
 	}
 }
 

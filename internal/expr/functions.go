@@ -43,7 +43,7 @@ type callArgs struct {
 	types []types.DataType
 	lits  []*Literal
 	ret   types.DataType
-	start time.Time // when the expression was compiled (current_timestamp)
+	start time.Time // the query's start time (current_timestamp); see query_time.go
 }
 
 type kernel func(c *callArgs) (arrow.Array, error)
@@ -91,9 +91,13 @@ func compileCall(out *compiled, e *Call) error {
 		lits[i] = foldLiteral(e.Args[i])
 	}
 	ret := out.t
-	start := time.Now()
+	compiledAt := time.Now() // the query time when the context carries none
 	k := f.kernel
 	out.f = func(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+		start, ok := QueryTime(ctx)
+		if !ok {
+			start = compiledAt
+		}
 		args, err := evalAll(ctx, mem, b, cs)
 		if err != nil {
 			return nil, err

@@ -80,7 +80,7 @@ func init() {
 		Result: returnsNullable(types.Long),
 		kernel: func(c *callArgs) (arrow.Array, error) {
 			if len(c.args) == 0 {
-				return constArray(c.mem, &Literal{Value: time.Now().Unix(), Type: types.Long}, c.n)
+				return constArray(c.mem, &Literal{Value: c.now().Unix(), Type: types.Long}, c.n)
 			}
 			ts, err := parseKernel(types.Timestamp)(c)
 			if err != nil {
@@ -125,8 +125,8 @@ func init() {
 			us := values[int64](c.args[0])
 			return formatTimes(c, c.args[0], func(i int) time.Time { return time.UnixMicro(us[i]).UTC() }, layout), nil
 		}})
-	// current_date and current_timestamp are fixed when the expression is
-	// compiled, so one query sees one instant (Spark fixes it per query).
+	// current_date and current_timestamp return the query's start time, so
+	// one query sees one instant, as in Spark (see query_time.go).
 	register(&FunctionInfo{Name: "current_timestamp", MinArgs: 0, MaxArgs: 0, Result: returns(types.Timestamp),
 		kernel: func(c *callArgs) (arrow.Array, error) {
 			return constArray(c.mem, &Literal{Value: c.now().UnixMicro(), Type: types.Timestamp}, c.n)

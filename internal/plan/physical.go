@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -20,8 +21,16 @@ type ExecOptions struct {
 }
 
 // Execute analyzes, optimizes and runs n, returning its output stream.
-// Passing an already analyzed (or optimized) plan is fine.
+// Passing an already analyzed (or optimized) plan is fine. The query's
+// start time (current_timestamp) is fixed here unless ctx already carries
+// one (expr.WithQueryTime), e.g. a micro-batch or statement that runs
+// several plans as one query.
 func Execute(ctx context.Context, n Node, opts ExecOptions) (batch.Reader, error) {
+	start, ok := expr.QueryTime(ctx)
+	if !ok {
+		start = time.Now()
+		ctx = expr.WithQueryTime(ctx, start)
+	}
 	a, err := Analyze(n)
 	if err != nil {
 		return nil, err
@@ -30,7 +39,26 @@ func Execute(ctx context.Context, n Node, opts ExecOptions) (batch.Reader, error
 	if err != nil {
 		return nil, err
 	}
-	return op.Open(ctx)
+	r, err := op.Open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &queryTimeReader{Reader: r, start: start}, nil
+}
+
+// queryTimeReader evaluates under the query's start time: operators
+// evaluate expressions with the context of Next, which is the consumer's,
+// not the one Execute was given.
+type queryTimeReader struct {
+	batch.Reader
+	start time.Time
+}
+
+func (r *queryTimeReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if _, ok := expr.QueryTime(ctx); !ok {
+		ctx = expr.WithQueryTime(ctx, r.start)
+	}
+	return r.Reader.Next(ctx)
 }
 
 // Physical lowers an analyzed plan to exec operators.
