@@ -35,8 +35,15 @@ type column struct {
 // parser does; unknown names are skipped and missing fields become NULL.
 type structDecoder struct {
 	cols   []*column
+	names  []string // field names, to check order's guesses
 	byName map[string]int
 	seen   []bool
+	// order[k] is the field the k-th member of the previous object matched
+	// (-1: none). Files nearly always list members in the same order, so
+	// checking that guess first saves most map lookups. A guess is only
+	// taken when the names are equal, and order only holds indexes byName
+	// returned, so a hit is the field the lookup would have found.
+	order []int
 }
 
 func newStructDecoder(s types.StructType, builders func(i int) array.Builder, prefix string) (*structDecoder, error) {
@@ -47,6 +54,7 @@ func newStructDecoder(s types.StructType, builders func(i int) array.Builder, pr
 			return nil, err
 		}
 		sd.cols = append(sd.cols, c)
+		sd.names = append(sd.names, f.Name)
 		if _, dup := sd.byName[f.Name]; !dup {
 			sd.byName[f.Name] = i
 		}
@@ -279,12 +287,12 @@ func (v *valueDecoder) open(c *column, k, want jsontext.Kind) (ok bool, err erro
 func (v *valueDecoder) readObject(sd *structDecoder) error {
 	d := v.d
 	clear(sd.seen)
-	for d.PeekKind() != '}' {
+	for k := 0; d.PeekKind() != '}'; k++ {
 		name, err := v.stringBytes()
 		if err != nil {
 			return err
 		}
-		i, ok := sd.byName[string(name)]
+		i, ok := sd.lookup(k, name)
 		if !ok || sd.seen[i] {
 			if err := d.SkipValue(); err != nil {
 				return err
@@ -305,6 +313,26 @@ func (v *valueDecoder) readObject(sd *structDecoder) error {
 		}
 	}
 	return nil
+}
+
+// lookup finds the field named name, the k-th member of its object.
+func (sd *structDecoder) lookup(k int, name []byte) (int, bool) {
+	if k < len(sd.order) {
+		if g := sd.order[k]; g >= 0 && sd.names[g] == string(name) {
+			return g, true
+		}
+	}
+	i, ok := sd.byName[string(name)]
+	g := i
+	if !ok {
+		g = -1
+	}
+	if k < len(sd.order) {
+		sd.order[k] = g
+	} else if k == len(sd.order) {
+		sd.order = append(sd.order, g)
+	}
+	return i, ok
 }
 
 // numberText reads the text of a number, or the contents of a string when
