@@ -103,7 +103,9 @@ func TestResolutionAndNames(t *testing.T) {
 }
 
 // TestOptimizeKeepsResults runs every fixture plan with and without the
-// optimizer: the schema and the rows must not change.
+// optimizer: the schema and the rows must not change, and the optimized
+// plan must analyze again to the same rows (Execute analyzes what it is
+// given, optimized or not).
 func TestOptimizeKeepsResults(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 	defer mem.AssertSize(t, 0)
@@ -137,6 +139,13 @@ func TestOptimizeKeepsResults(t *testing.T) {
 			}
 			if got, want := run(o), run(a); got != want {
 				t.Fatalf("optimized rows\n%s\nwant\n%s\nplan:\n%s", got, want, Explain(o))
+			}
+			ro, err := Analyze(o)
+			if err != nil {
+				t.Fatalf("optimized plan does not analyze: %v\nplan:\n%s", err, Explain(o))
+			}
+			if got, want := run(ro), run(a); got != want {
+				t.Fatalf("re-analyzed optimized rows\n%s\nwant\n%s", got, want)
 			}
 			// Analysis is idempotent on an analyzed plan.
 			again, err := Analyze(a)

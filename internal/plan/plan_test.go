@@ -204,6 +204,38 @@ func fixtures(t *testing.T, mem memory.Allocator) (map[string]func() Node, func(
 			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
 			return &Filter{Input: &Union{Inputs: []Node{p, p}}, Cond: bin(expr.OpNotEq, col("name"), expr.Lit("Nobody"))}
 		},
+		// Joins whose conditions fold to a constant or move entirely into
+		// a side: the optimized plan must still analyze.
+		"left_join_on_true": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftOuter, On: expr.Lit(true)}
+		},
+		"semi_on_true_and_true": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftSemi, On: bin(expr.OpAnd, expr.Lit(true), expr.Lit(true))}
+		},
+		"anti_on_true": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftAnti, On: expr.Lit(true)}
+		},
+		"anti_on_false": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftAnti, On: expr.Lit(false)}
+		},
+		"full_join_on_true": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(patients, "q"), Type: FullOuter, On: expr.Lit(true)}
+		},
+		"inner_join_on_true": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(patients, "q"), Type: Inner, On: expr.Lit(true)}
+		},
+		"left_join_on_right_side_only": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftOuter,
+				On: bin(expr.OpEq, qcol("r", "device_id"), expr.Lit("2"))}
+		},
+		"right_join_on_left_side_only": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(patients, "q"), Type: RightOuter,
+				On: bin(expr.OpGt, qcol("p", "mrn"), expr.Lit(250))}
+		},
+		"semi_on_sides_only": func() Node {
+			return &Join{Left: scan(patients, "p"), Right: scan(bronze, "r"), Type: LeftSemi,
+				On: bin(expr.OpAnd, bin(expr.OpLt, qcol("p", "mrn"), expr.Lit(250)), bin(expr.OpEq, qcol("r", "device_id"), expr.Lit("1")))}
+		},
 		"union_distinct": func() Node {
 			p := &Project{Input: scan(patients, ""), Exprs: []expr.Expr{col("name")}}
 			return &Union{Inputs: []Node{p, p}}

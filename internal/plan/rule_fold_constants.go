@@ -29,7 +29,7 @@ func foldConstants(n Node) Node {
 				return n
 			}
 			c := simplifyBool(n.On)
-			if v, ok := boolLiteral(c); ok && v == "true" {
+			if v, ok := boolLiteral(c); ok && v == "true" && !needsCondition(n.Type) {
 				c = nil
 			}
 			if c != n.On {

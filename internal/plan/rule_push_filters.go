@@ -139,6 +139,20 @@ func pushIntoJoin(f *Filter, j *Join) Node {
 	return &cp
 }
 
+// needsCondition reports whether a join of type t must have a condition
+// to analyze: only inner and cross joins may go without (ON TRUE).
+func needsCondition(t JoinType) bool { return t != Inner && t != Cross }
+
+// joinCondition is the conjunction of cs as a join condition: TRUE when cs
+// is empty and the join type needs a condition, so an optimized plan still
+// analyzes (plan.Execute analyzes what it is given).
+func joinCondition(t JoinType, cs []expr.Expr) expr.Expr {
+	if len(cs) == 0 && needsCondition(t) {
+		return expr.Lit(true)
+	}
+	return andAll(cs)
+}
+
 func canPushLeft(t JoinType) bool {
 	return t == Inner || t == Cross || t == LeftOuter || t == LeftSemi || t == LeftAnti
 }
@@ -169,7 +183,7 @@ func pushJoinCondition(j *Join) Node {
 		return j
 	}
 	cp := *j
-	cp.On = andAll(keep)
+	cp.On = joinCondition(j.Type, keep)
 	if len(left) > 0 {
 		cp.Left = &Filter{Input: j.Left, Cond: andAll(left)}
 	}
