@@ -177,3 +177,50 @@ func dataFiles(t *testing.T, st storage.Store) []string {
 	}
 	return out
 }
+
+// TestTimestampNTZWrite: a TIMESTAMP_NTZ column enables the timestampNtz
+// reader-writer feature, at create and when schema evolution adds one to
+// an existing table (whose implied legacy features get listed).
+func TestTimestampNTZWrite(t *testing.T) {
+	ntz := func() batch.Reader {
+		schema := arrow.NewSchema([]arrow.Field{
+			{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+			{Name: "at", Type: &arrow.TimestampType{Unit: arrow.Microsecond}, Nullable: true},
+		}, nil)
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		defer b.Release()
+		b.Field(0).(*array.Int64Builder).Append(7)
+		b.Field(1).(*array.TimestampBuilder).Append(arrow.Timestamp(1_700_000_000_000_000))
+		return batch.FromSlice(schema, b.NewRecordBatch())
+	}
+	for _, tc := range []struct {
+		name  string
+		setup func(*Table) error
+		v     int64
+		want  string
+	}{
+		{"at create", func(*Table) error { return nil }, 0,
+			`{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["timestampNtz"],"writerFeatures":["timestampNtz"]}`},
+		{"schema evolution", func(tbl *Table) error {
+			_, err := tbl.Write(t.Context(), ids(0, 1), WriteOptions{})
+			return err
+		}, 1, `{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["timestampNtz"],"writerFeatures":["appendOnly","invariants","timestampNtz"]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			st := storage.NewMemory()
+			tbl, _ := Open(ctx, st)
+			if err := tc.setup(tbl); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tbl.Write(ctx, ntz(), WriteOptions{MergeSchema: true}); err != nil {
+				t.Fatal(err)
+			}
+			wantProtocol(t, commitOf(t, st, tc.v).protocol, tc.want)
+			rows := scanRows(t, ctx, tbl)
+			if got := rows[len(rows)-1]; got != "7 | 2023-11-14T22:13:20" {
+				t.Fatalf("rows %q", rows)
+			}
+		})
+	}
+}
