@@ -221,3 +221,36 @@ func TestColumnMappingModeChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestRacedCreateWithFeatures: a create that loses the race to an
+// identical create is retried as an append only when its files and
+// actions fit the winner's table; column-mapped files (random physical
+// names) and in-commit timestamps do not.
+func TestRacedCreateWithFeatures(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		props map[string]string
+		ok    bool
+	}{
+		{"plain", nil, true},
+		{"column mapping", map[string]string{"delta.columnMapping.mode": "name"}, false},
+		{"in-commit timestamps", map[string]string{"delta.enableInCommitTimestamps": "true"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			tbl, _ := Open(ctx, storage.NewMemory())
+			opts := WriteOptions{Properties: tc.props, stampsInCommitTimestamp: true}
+			plan, err := planWrite(nil, ids(0, 1).Schema(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tbl.Write(ctx, ids(0, 1), WriteOptions{Properties: tc.props}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = tbl.appendToRacedCreate(ctx, plan, []Action{{CommitInfo: map[string]any{"operation": "WRITE"}}}, opts)
+			if tc.ok != (err == nil) || (err != nil && !errors.Is(err, ErrConcurrentModification)) {
+				t.Fatalf("retry: %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+}

@@ -76,3 +76,28 @@ func (p *writePlan) partitionKey(f types.StructField) string {
 	}
 	return f.Name
 }
+
+// racedCreateCompatible reports why a create that lost the race to a
+// concurrent create cannot be retried as an append onto the winner's
+// table even with an equal schema: column-mapped files carry physical
+// names (random, so the winner's differ), in-commit timestamps and
+// domain metadata need a commit path and protocol the retry would not
+// have. Such a write fails with ErrConcurrentModification instead.
+func racedCreateCompatible(snap *Snapshot, plan *writePlan, actions []Action) error {
+	reason := ""
+	switch {
+	case plan.mapped || snap.columnMappingMode() != "":
+		reason = "column mapping"
+	case plan.ict || ictEnabled(snap.metadata.Configuration):
+		reason = "in-commit timestamps"
+	}
+	for _, a := range actions {
+		if a.DomainMetadata != nil {
+			reason = "domain metadata"
+		}
+	}
+	if reason != "" {
+		return fmt.Errorf("delta: table %s was created concurrently and this write uses %s, so it cannot be retried as an append: %w", snap.table.store.URL(), reason, ErrConcurrentModification)
+	}
+	return nil
+}

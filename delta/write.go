@@ -233,6 +233,9 @@ func (t *Table) appendToRacedCreate(ctx context.Context, plan *writePlan, action
 	if err := checkWriteSupport(snap, opts); err != nil {
 		return -1, err
 	}
+	if err := racedCreateCompatible(snap, plan, actions); err != nil {
+		return -1, err
+	}
 	if v, ok := snap.AppTransactionVersion(opts.TxnAppID); opts.TxnAppID != "" && ok && v >= opts.TxnVersion {
 		return -1, fmt.Errorf("[DELTA_CONCURRENT_TRANSACTION] application %q committed version %d concurrently: %w", opts.TxnAppID, v, ErrConcurrentModification)
 	}
