@@ -5,7 +5,8 @@
 // fields spanning lines), header handling (names, "_c0" for missing ones,
 // de-duplication), Spark 3.5's per-column type inference over all sampled
 // rows (integer, long, double, timestamp, boolean, string; decimal with
-// PrefersDecimal) and conversion of field text into typed Arrow builders. It
-// reads one file's bytes at a time and knows nothing of directories,
-// storage or streaming.
+// PrefersDecimal) and conversion of field text into typed Arrow builders
+// (the value rules shared with json — numbers, dates, timestamps, modes —
+// and the batch reader's lifecycle are textread's). It reads one file's
+// bytes at a time and knows nothing of directories, storage or streaming.
 package csv
