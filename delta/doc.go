@@ -25,9 +25,16 @@
 // Log compaction files are ignored (replaying the commits they summarize
 // gives the same state). Other reader features (variantType...) fail with
 // ErrUnsupportedFeature rather than return wrong rows. Writes refuse tables
-// whose writer features they do not honour (column mapping, row tracking,
-// in-commit timestamps, v2 checkpoints...); tables with deletion vectors
-// take appends and overwrites.
+// whose writer features they do not honour (row tracking, identity
+// columns, v2 checkpoints, unknown features...) and upgrade the protocol
+// for the features a write turns on (feature_protocol.go): column mapping
+// (physical names and field ids), change data feed (Table.WriteChangeFiles
+// for rewrites), in-commit timestamps, domain metadata, timestampNtz.
+// CHECK constraints, invariants and generated columns are SQL this package
+// cannot evaluate: it exposes them (Snapshot.Constraints, Invariants,
+// GeneratedColumns) and writes only with the caller's
+// WriteOptions.Validate. Tables with deletion vectors take appends and
+// overwrites.
 //
 // Beyond snapshots: Changes and ChangesSince read the change data feed
 // (cdc files, or adds and removes, deletion-vector aware); in-commit

@@ -254,3 +254,45 @@ func TestRacedCreateWithFeatures(t *testing.T) {
 		})
 	}
 }
+
+// TestColumnMappingSkippingAfterCheckpoint: stats and partition values
+// keyed by physical names drive data skipping on logical column names,
+// before and after a checkpoint.
+func TestColumnMappingSkippingAfterCheckpoint(t *testing.T) {
+	ctx := t.Context()
+	st := storage.NewMemory()
+	tbl, _ := Open(ctx, st)
+	props := map[string]string{"delta.columnMapping.mode": "name", "delta.checkpointInterval": "5"}
+	for i := int64(0); i < 7; i++ {
+		opts := WriteOptions{PartitionBy: []string{"p"}}
+		if i == 0 {
+			opts.Properties = props
+		}
+		p := []string{"a", "b"}[i%2]
+		if _, err := tbl.Write(ctx, idsAndParts([]int64{i * 10, i*10 + 1}, []string{p, p}), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		term Term
+		want int
+	}{
+		{"stats on id", Term{Column: "id", Op: OpGe, Value: int64(60)}, 1},
+		{"partition p", Term{Column: "P", Op: OpEq, Value: "b"}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap, err := tbl.Snapshot(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files, err := snap.SkipFiles(Predicate{And: []Term{tc.term}})
+			if err != nil || len(files) != tc.want {
+				t.Fatalf("kept %d files, %v; want %d", len(files), err, tc.want)
+			}
+		})
+	}
+	if _, err := st.Stat(ctx, "_delta_log/00000000000000000005.checkpoint.parquet"); err != nil {
+		t.Fatalf("no checkpoint at version 5: %v", err)
+	}
+}
