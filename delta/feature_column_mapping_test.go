@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -294,5 +295,65 @@ func TestColumnMappingSkippingAfterCheckpoint(t *testing.T) {
 	}
 	if _, err := st.Stat(ctx, "_delta_log/00000000000000000005.checkpoint.parquet"); err != nil {
 		t.Fatalf("no checkpoint at version 5: %v", err)
+	}
+}
+
+// TestMetadataForCommit: a metadata change staged by a transaction gets
+// column mapping for its new columns and the protocol its properties need.
+func TestMetadataForCommit(t *testing.T) {
+	ctx := t.Context()
+	for _, tc := range []struct {
+		name         string
+		props        map[string]string
+		set          map[string]string
+		addColumn    bool
+		wantProtocol string // "" for no upgrade
+		wantMaxID    string
+	}{
+		{"mapped table gains a column", map[string]string{"delta.columnMapping.mode": "name"}, nil, true, "", "2"},
+		{"enable change data feed", nil, map[string]string{"delta.enableChangeDataFeed": "true"}, false, `{"minReaderVersion":1,"minWriterVersion":4}`, ""},
+		{"enable column mapping", nil, map[string]string{"delta.columnMapping.mode": "name"}, false, `{"minReaderVersion":2,"minWriterVersion":5}`, "1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tbl, _ := Open(ctx, storage.NewMemory())
+			if _, err := tbl.Write(ctx, ids(0, 1), WriteOptions{Properties: tc.props}); err != nil {
+				t.Fatal(err)
+			}
+			snap, _ := tbl.Snapshot(ctx)
+			md := snap.Metadata()
+			conf := map[string]string{}
+			for k, v := range md.Configuration {
+				conf[k] = v
+			}
+			for k, v := range tc.set {
+				conf[k] = v
+			}
+			md.Configuration = conf
+			if tc.addColumn {
+				s := snap.Schema()
+				s.Fields = append(append([]types.StructField(nil), s.Fields...), types.Field("extra", types.String))
+				b, _ := types.MarshalSchema(s)
+				md.SchemaString = string(b)
+			}
+			got, p, err := metadataForCommit(snap, md, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.wantProtocol == "" && p != nil {
+				t.Fatalf("protocol %+v, want none", p)
+			} else if tc.wantProtocol != "" {
+				wantProtocol(t, p, tc.wantProtocol)
+			}
+			if got.Configuration["delta.columnMapping.maxColumnId"] != tc.wantMaxID {
+				t.Fatalf("maxColumnId %q, want %q", got.Configuration["delta.columnMapping.maxColumnId"], tc.wantMaxID)
+			}
+			if tc.wantMaxID != "" {
+				s, _ := types.ParseSchema([]byte(got.SchemaString))
+				last := s.Fields[len(s.Fields)-1]
+				if id, _ := columnID(last); strconv.FormatInt(id, 10) != tc.wantMaxID || physicalName(last) == "" {
+					t.Fatalf("last column metadata %v", last.Metadata)
+				}
+			}
+		})
 	}
 }

@@ -101,3 +101,29 @@ func racedCreateCompatible(snap *Snapshot, plan *writePlan, actions []Action) er
 	}
 	return nil
 }
+
+// metadataForCommit completes a metaData change staged outside Write (a
+// transaction's ALTER TABLE or SET TBLPROPERTIES) for the features it
+// turns on: new columns of a column-mapped table get ids and physical
+// names (and maxColumnId moves on), and the protocol the commit must
+// carry is returned (nil when the snapshot's suffices). domains says the
+// commit also writes domainMetadata actions.
+func metadataForCommit(snap *Snapshot, md Metadata, domains bool) (Metadata, *Protocol, error) {
+	schema, err := types.ParseSchema([]byte(md.SchemaString))
+	if err != nil {
+		return md, nil, fmt.Errorf("delta: metadata: schema: %w", err)
+	}
+	conf := make(map[string]string, len(md.Configuration)+1)
+	for k, v := range md.Configuration {
+		conf[k] = v
+	}
+	if schema, err = assignColumnMapping(schema, conf, snap, false); err != nil {
+		return md, nil, err
+	}
+	b, err := types.MarshalSchema(schema)
+	if err != nil {
+		return md, nil, fmt.Errorf("delta: metadata: schema: %w", err)
+	}
+	md.SchemaString, md.Configuration = string(b), conf
+	return md, upgradeProtocol(&snap.protocol, usedFeatures(schema, conf, domains)), nil
+}

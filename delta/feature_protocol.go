@@ -1,7 +1,6 @@
 package delta
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -187,19 +186,6 @@ func upgradeProtocol(cur *Protocol, need []string) *Protocol {
 		p.ReaderFeatures = nil
 	}
 	return &p
-}
-
-// protocolForMetadata is the protocol a commit of md (and, with domains,
-// domainMetadata actions) on a table with protocol cur must carry, nil
-// when cur suffices. Transactions that stage property or schema changes
-// call it so, say, enabling the change data feed also upgrades the
-// protocol.
-func protocolForMetadata(cur *Protocol, md Metadata, domains bool) (*Protocol, error) {
-	schema, err := types.ParseSchema([]byte(md.SchemaString))
-	if err != nil {
-		return nil, fmt.Errorf("delta: protocol for metadata: schema: %w", err)
-	}
-	return upgradeProtocol(cur, usedFeatures(schema, md.Configuration, domains)), nil
 }
 
 func containsString(list []string, s string) bool {
