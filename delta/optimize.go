@@ -124,6 +124,12 @@ func (t *Table) Optimize(ctx context.Context, opts OptimizeOptions) (OptimizeMet
 	if err := checkWriteSupport(snap, WriteOptions{}); err != nil {
 		return m, err
 	}
+	// Bin planning and the partition filter key files by logical partition
+	// column names; a column-mapped table keys them by physical name, so
+	// bins could mix partitions. Refuse until planning maps the names.
+	if mode := mappingMode(&snap.protocol, &snap.metadata); mode != "" && mode != "none" {
+		return m, fmt.Errorf("delta: optimize: column mapping mode %q: %w", mode, ErrUnsupportedFeature)
+	}
 	zcols, err := zOrderColumns(snap, opts.ZOrderBy)
 	if err != nil {
 		return m, err
