@@ -18,7 +18,34 @@ import (
 // Spark's error classes. Analyzing an analyzed plan returns an equivalent
 // plan.
 func Analyze(n Node) (Node, error) {
-	return analyze(n)
+	a, err := analyze(n)
+	if err != nil {
+		return nil, err
+	}
+	return stripHidden(a), nil
+}
+
+// stripHidden projects away the hidden columns of n, if it has any: where
+// a relation's output becomes fixed (the query's result, a subquery alias,
+// the inputs of DISTINCT and UNION), only its visible columns remain, as
+// in Spark, whose hidden USING keys do not survive these operators.
+func stripHidden(n Node) Node {
+	s := n.Schema()
+	if !s.hasHidden() {
+		return n
+	}
+	// The visible columns keep every qualifier that reached them (an inner
+	// USING join's key answers to both sides), so a front end building on
+	// an analyzed join still resolves "p.k".
+	var out []expr.Expr
+	var quals [][]string
+	for i, c := range s.Columns {
+		if !c.hidden {
+			out = append(out, columnRef(s.Columns, i))
+			quals = append(quals, append([]string{c.Qualifier}, c.alts...))
+		}
+	}
+	return &Project{Input: n, Exprs: out, usingQuals: quals}
 }
 
 func analyze(n Node) (Node, error) {
@@ -30,7 +57,7 @@ func analyze(n Node) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &SubqueryAlias{Input: in, Alias: n.Alias}, nil
+		return &SubqueryAlias{Input: stripHidden(in), Alias: n.Alias}, nil
 	case *Project:
 		return analyzeProject(n)
 	case *Filter:
@@ -55,7 +82,7 @@ func analyze(n Node) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Distinct{Input: in}, nil
+		return &Distinct{Input: stripHidden(in)}, nil
 	case *Union:
 		return analyzeUnion(n)
 	case nil:
@@ -73,11 +100,19 @@ func expandStars(es []expr.Expr, in Schema) ([]expr.Expr, error) {
 			out = append(out, e)
 			continue
 		}
+		// A qualified star takes that relation's hidden columns first
+		// (its own USING keys), then its visible ones, as Spark's
+		// Star.expand does; a bare star only the visible columns.
 		n := 0
-		for i, c := range in.Columns {
-			if s.Qualifier == "" || strings.EqualFold(s.Qualifier, c.Qualifier) {
-				out = append(out, &expr.BoundRef{Index: i, Name: c.Name, Type: c.Type, Nullable: c.Nullable})
-				n++
+		for _, hidden := range []bool{true, false} {
+			for i, c := range in.Columns {
+				if c.hidden != hidden || hidden && s.Qualifier == "" {
+					continue
+				}
+				if s.Qualifier == "" || strings.EqualFold(s.Qualifier, c.Qualifier) {
+					out = append(out, &expr.BoundRef{Index: i, Name: c.Name, Type: c.Type, Nullable: c.Nullable})
+					n++
+				}
 			}
 		}
 		if n == 0 && s.Qualifier != "" {
@@ -114,7 +149,7 @@ func analyzeProject(p *Project) (Node, error) {
 			return nil, err
 		}
 	}
-	return &Project{Input: in, Exprs: out, usingQuals: p.usingQuals}, nil
+	return &Project{Input: in, Exprs: out, usingQuals: p.usingQuals, hidden: p.hidden}, nil
 }
 
 func analyzeFilter(f *Filter) (Node, error) {
@@ -322,6 +357,12 @@ func analyzeUsing(j *Join, l, r Node) (Node, error) {
 	lkey, rkey := map[int]bool{}, map[int]bool{}
 	var keys []expr.Expr
 	var quals [][]string
+	// Spark keeps each side's own key as a hidden column where the merged
+	// key does not stand for it: the right key under inner and left outer
+	// joins, the left key under a right outer join, both under a full
+	// outer join (whose merged key is a coalesce). "r.k" under a LEFT JOIN
+	// thus reads the right key, NULL where unmatched, and "r.*" includes it.
+	var hiddenKeys []expr.Expr
 	for _, name := range j.Using {
 		li, err := joinSide(ls, "left", name)
 		if err != nil {
@@ -333,33 +374,33 @@ func analyzeUsing(j *Join, l, r Node) (Node, error) {
 		}
 		lkey[li], rkey[ri] = true, true
 		lc, rc := ls.Columns[li], rs.Columns[ri]
-		// A side's qualifier reaches the merged key only where that side's
-		// key always equals it: both sides for an inner join, the preserved
-		// side for a left or right outer join, neither for a full outer
-		// join (the key is a coalesce). Spark also keeps each side's own key
-		// as a hidden column, so "r.k" under a LEFT JOIN reads the right
-		// key (NULL when unmatched); without hidden columns such a
-		// reference fails to resolve rather than return the left key.
-		switch j.Type {
-		case LeftOuter:
-			quals = append(quals, []string{lc.Qualifier})
-		case RightOuter:
-			quals = append(quals, []string{rc.Qualifier})
-		case FullOuter:
-			quals = append(quals, nil)
-		default:
-			quals = append(quals, []string{lc.Qualifier, rc.Qualifier})
-		}
 		lref := &expr.BoundRef{Index: li, Name: lc.Name, Type: lc.Type, Nullable: lc.Nullable}
 		rref := &expr.BoundRef{Index: nl + ri, Name: rc.Name, Type: rc.Type, Nullable: rc.Nullable}
 		conds = append(conds, &expr.Binary{Op: expr.OpEq, Left: lref, Right: rref})
+		// The merged key is qualified by the side it is read from, and under
+		// an inner join by both, as both keys equal it: the right side's
+		// qualifier then still reaches the key over an analyzed join whose
+		// hidden columns were stripped (front ends analyze pieces).
 		switch j.Type {
 		case RightOuter:
 			keys = append(keys, rref)
+			quals = append(quals, []string{rc.Qualifier})
+			hiddenKeys = append(hiddenKeys, lref)
 		case FullOuter:
 			keys = append(keys, &expr.Alias{Child: &expr.Call{Name: "coalesce", Args: []expr.Expr{lref, rref}}, Name: lc.Name})
+			quals = append(quals, nil)
+			hiddenKeys = append(hiddenKeys, lref, rref)
+		case LeftSemi, LeftAnti:
+			keys = append(keys, lref)
+			quals = append(quals, []string{lc.Qualifier})
+		case LeftOuter:
+			keys = append(keys, lref)
+			quals = append(quals, []string{lc.Qualifier})
+			hiddenKeys = append(hiddenKeys, rref)
 		default:
 			keys = append(keys, lref)
+			quals = append(quals, []string{lc.Qualifier, rc.Qualifier})
+			hiddenKeys = append(hiddenKeys, rref)
 		}
 	}
 	on, err := expr.Coerce(andAll(conds))
@@ -372,13 +413,21 @@ func analyzeUsing(j *Join, l, r Node) (Node, error) {
 	}
 	js := join.Schema()
 	out := keys
+	var inherited []expr.Expr // the inputs' own hidden columns stay hidden
 	for i := range js.Columns {
 		if i < nl && lkey[i] || i >= nl && rkey[i-nl] {
 			continue
 		}
 		c := js.Columns[i]
-		out = append(out, &expr.BoundRef{Index: i, Name: c.Name, Type: c.Type, Nullable: c.Nullable})
+		ref := &expr.BoundRef{Index: i, Name: c.Name, Type: c.Type, Nullable: c.Nullable}
+		if c.hidden {
+			inherited = append(inherited, ref)
+			continue
+		}
+		out = append(out, ref)
 	}
+	visible := len(out)
+	out = append(append(out, hiddenKeys...), inherited...)
 	for i, e := range out {
 		c, err := expr.Coerce(e)
 		if err != nil {
@@ -391,7 +440,15 @@ func analyzeUsing(j *Join, l, r Node) (Node, error) {
 	for i := range keys {
 		out[i] = refreshRefs(out[i], js)
 	}
-	return &Project{Input: join, Exprs: out, usingQuals: quals}, nil
+	var hidden []bool
+	if len(out) > visible {
+		hidden = make([]bool, len(out))
+		for i := visible; i < len(out); i++ {
+			hidden[i] = true
+			out[i] = refreshRefs(out[i], js)
+		}
+	}
+	return &Project{Input: join, Exprs: out, usingQuals: quals, hidden: hidden}, nil
 }
 
 func columnNames(s Schema) []string {
@@ -470,7 +527,7 @@ func analyzeSort(s *Sort) (Node, error) {
 		return nil, err
 	}
 	ps := p.Schema()
-	extended := &Project{Input: p.Input, Exprs: append([]expr.Expr(nil), p.Exprs...)}
+	extended := &Project{Input: p.Input, Exprs: append([]expr.Expr(nil), p.Exprs...), usingQuals: p.usingQuals, hidden: p.hidden}
 	for i, c := range p.Input.Schema().Columns {
 		extended.Exprs = append(extended.Exprs, &expr.BoundRef{Index: i, Name: c.Name, Type: c.Type, Nullable: c.Nullable})
 	}
@@ -491,7 +548,7 @@ func analyzeSort(s *Sort) (Node, error) {
 	for i, c := range ps.Columns {
 		out[i] = &expr.BoundRef{Index: i, Name: c.Name, Type: c.Type, Nullable: c.Nullable}
 	}
-	return &Project{Input: &Sort{Input: extended, Orders: orders}, Exprs: out}, nil
+	return &Project{Input: &Sort{Input: extended, Orders: orders}, Exprs: out, usingQuals: p.usingQuals, hidden: p.hidden}, nil
 }
 
 func bindOrders(os []*expr.SortOrder, in Schema) ([]*expr.SortOrder, error) {
@@ -550,7 +607,7 @@ func analyzeUnion(u *Union) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		ins[i] = a
+		ins[i] = stripHidden(a)
 	}
 	first := ins[0].Schema()
 	for i, in := range ins[1:] {

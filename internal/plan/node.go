@@ -56,9 +56,13 @@ type Scan struct {
 type Project struct {
 	Input Node
 	Exprs []expr.Expr
-	// usingQuals[i] qualifies output column i (a USING join key) by every
+	// usingQuals[i] qualifies output column i (a USING join key) by the
 	// join side it comes from; set by analysis only.
 	usingQuals [][]string
+	// hidden[i] marks output column i hidden (Column.hidden); set by
+	// analysis only. Optimizer rules may drop it: after analysis only
+	// resolution, which is done, reads it.
+	hidden []bool
 }
 
 // Filter keeps the rows for which Cond is true.
@@ -189,6 +193,7 @@ func (p *Project) Schema() Schema {
 		if i < len(p.usingQuals) && len(p.usingQuals[i]) > 0 {
 			cols[i].Qualifier, cols[i].alts = p.usingQuals[i][0], p.usingQuals[i][1:]
 		}
+		cols[i].hidden = i < len(p.hidden) && p.hidden[i]
 	}
 	return Schema{Columns: cols}
 }
@@ -291,8 +296,22 @@ func (s *Scan) String() string {
 	return out
 }
 
-func (p *Project) String() string { return "Project [" + joinNamed(p.Exprs) + "]" }
-func (f *Filter) String() string  { return "Filter " + exprString(f.Cond) }
+// String lists the visible outputs only: like Spark, which keeps a USING
+// join's hidden keys out of the project list, EXPLAIN shows what * sees.
+// The optimizer prunes the hidden keys no one reads.
+func (p *Project) String() string {
+	es := p.Exprs
+	if len(p.hidden) > 0 {
+		es = nil
+		for i, e := range p.Exprs {
+			if i >= len(p.hidden) || !p.hidden[i] {
+				es = append(es, e)
+			}
+		}
+	}
+	return "Project [" + joinNamed(es) + "]"
+}
+func (f *Filter) String() string { return "Filter " + exprString(f.Cond) }
 func (j *Join) String() string {
 	s := "Join " + j.Type.String()
 	if len(j.Using) > 0 {

@@ -15,13 +15,27 @@ type resolver struct {
 	in Schema
 }
 
+// matches lists the columns a (qualified) name denotes. Hidden columns are
+// reachable only by qualified name, and only when no visible column
+// matches: under an inner USING join "p.k" names both the merged key
+// (qualified by both sides) and p's hidden key, which are equal.
 func (r resolver) matches(q, name string) []int {
-	var out []int
+	var out, hidden []int
 	for i, c := range r.in.Columns {
+		if c.hidden && q == "" {
+			continue
+		}
 		if strings.EqualFold(c.Name, name) && (q == "" || strings.EqualFold(c.Qualifier, q) ||
 			slices.ContainsFunc(c.alts, func(a string) bool { return strings.EqualFold(a, q) })) {
-			out = append(out, i)
+			if c.hidden {
+				hidden = append(hidden, i)
+			} else {
+				out = append(out, i)
+			}
 		}
+	}
+	if len(out) == 0 {
+		return hidden
 	}
 	return out
 }
@@ -59,6 +73,9 @@ func (r resolver) unresolved(c *expr.ColumnRef) error {
 	want := strings.ToLower(c.Name)
 	var cs []cand
 	for _, col := range r.in.Columns {
+		if col.hidden {
+			continue
+		}
 		cs = append(cs, cand{quoted(col.Qualifier, col.Name), levenshtein(want, strings.ToLower(col.Name))})
 	}
 	slices.SortStableFunc(cs, func(a, b cand) int { return a.d - b.d })

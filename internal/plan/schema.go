@@ -14,9 +14,13 @@ type Column struct {
 	Name      string
 	Type      types.DataType
 	Nullable  bool
-	// alts are further qualifiers that reach the column: a USING join's
-	// key can be named through either side ("r.mrn" or "p.mrn").
+	// alts are further qualifiers that reach the column.
 	alts []string
+	// hidden marks a column reachable only by qualified name and left out
+	// of *: the side keys of a USING join (see analyzeUsing). Such columns
+	// flow through filters, sorts and joins and are projected away where a
+	// relation's output becomes fixed (see stripHidden).
+	hidden bool
 }
 
 // Schema is the ordered output columns of a node.
@@ -31,6 +35,28 @@ func SchemaOf(qualifier string, st types.StructType) Schema {
 		cols[i] = Column{Qualifier: qualifier, Name: f.Name, Type: f.Type, Nullable: f.Nullable}
 	}
 	return Schema{Columns: cols}
+}
+
+// hasHidden reports whether some column is hidden.
+func (s Schema) hasHidden() bool {
+	for _, c := range s.Columns {
+		if c.hidden {
+			return true
+		}
+	}
+	return false
+}
+
+// hiddenFlags lists which columns are hidden (nil when none is).
+func (s Schema) hiddenFlags() []bool {
+	if !s.hasHidden() {
+		return nil
+	}
+	out := make([]bool, len(s.Columns))
+	for i, c := range s.Columns {
+		out[i] = c.hidden
+	}
+	return out
 }
 
 // Len is the number of columns.
