@@ -370,7 +370,8 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 			op = "CREATE OR REPLACE TABLE"
 		}
 		if _, err := t.Write(ctx, data, delta.WriteOptions{Mode: mode, PartitionBy: st.PartitionBy, Operation: op,
-			Properties: props, Name: ct.Name, Description: deref(st.Comment), OverwriteSchema: st.OrReplace}); err != nil {
+			Properties: props, Name: ct.Name, Description: deref(st.Comment), OverwriteSchema: st.OrReplace,
+			KeepNullability: st.As == nil}); err != nil {
 			return nil, fmt.Errorf("ingot: create table %s: %w", location, err)
 		}
 	}

@@ -75,6 +75,12 @@ type WriteOptions struct {
 	MergeSchema bool
 	// OverwriteSchema, with ModeOverwrite, replaces schema and partitioning.
 	OverwriteSchema bool
+	// KeepNullability, when the write creates (or replaces) the schema, keeps
+	// the data schema's non-nullable columns as NOT NULL — what CREATE TABLE
+	// (id INT NOT NULL) means; later writes of a NULL there fail with
+	// [DELTA_NOT_NULL_CONSTRAINT_VIOLATED]. Without it every column is made
+	// nullable, as Delta does for tables created from a DataFrame.
+	KeepNullability bool
 	// Compression of data files (default snappy).
 	Compression string
 	// ConstraintsChecked says the caller evaluated the table's CHECK
@@ -309,7 +315,10 @@ func planWrite(snap *Snapshot, in *arrow.Schema, opts WriteOptions) (*writePlan,
 	p := &writePlan{}
 	replace := snap == nil || (opts.Mode == ModeOverwrite && opts.OverwriteSchema)
 	if replace {
-		p.schema = asNullable(dataSchema)
+		p.schema = dataSchema
+		if !opts.KeepNullability {
+			p.schema = asNullable(dataSchema)
+		}
 		p.partCols, err = resolvePartitionCols(p.schema, opts.PartitionBy)
 		if err != nil {
 			return nil, err
