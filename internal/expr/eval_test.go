@@ -100,6 +100,10 @@ func TestComparisonAndLogic(t *testing.T) {
 		{"date vs string", func(r func(string) Expr) Expr { return bin(OpGtEq, r("dt"), Lit("2000-01-01")) }, types.Boolean, "true false NULL true"},
 		{"date vs timestamp", func(r func(string) Expr) Expr { return bin(OpLt, r("dt"), r("ts")) }, types.Boolean, "true true NULL false"},
 		{"decimal vs int", func(r func(string) Expr) Expr { return bin(OpGt, r("m"), Lit(1)) }, types.Boolean, "true false NULL true"},
+		// Spark compares decimals with strings as DOUBLE: '1.251' is not
+		// rounded to the decimal's scale, nor NULL when it overflows it.
+		{"decimal vs string compares as double", func(r func(string) Expr) Expr { return bin(OpEq, r("m"), Lit("1.251")) }, types.Boolean, "false false NULL false"},
+		{"decimal vs wide string", func(r func(string) Expr) Expr { return bin(OpLt, r("m"), Lit("1000.5")) }, types.Boolean, "true true NULL true"},
 		{"and three-valued", func(r func(string) Expr) Expr { return bin(OpAnd, r("b"), r("c")) }, types.Boolean, "NULL false NULL false"},
 		{"or three-valued", func(r func(string) Expr) Expr { return bin(OpOr, r("b"), r("c")) }, types.Boolean, "true NULL NULL true"},
 		{"not", func(r func(string) Expr) Expr { return &Unary{Op: OpNot, Child: r("b")} }, types.Boolean, "false true NULL false"},

@@ -577,12 +577,21 @@ func comparisonType(a, b types.DataType) (types.DataType, bool) {
 		return b, true
 	case bDate && isTemporal(a):
 		return a, true
+	case isString(a) && isDecimal(b), isString(b) && isDecimal(a):
+		// No decimal type fits every string; Spark compares as DOUBLE
+		// (SPARK-22469), so '1.51' is not rounded to 1.5 = 1.5.
+		return types.Double, true
 	case isString(a) && isAtomic(b):
 		return b, true
 	case isString(b) && isAtomic(a):
 		return a, true
 	}
 	return nil, false
+}
+
+func isDecimal(t types.DataType) bool {
+	_, ok := t.(decT)
+	return ok
 }
 
 func isAtomic(t types.DataType) bool {
