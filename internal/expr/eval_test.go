@@ -150,6 +150,8 @@ func TestFunctions(t *testing.T) {
 		{"least mixed types", func(r func(string) Expr) Expr { return call("least", r("i"), r("d")) }, types.Double, "1.0 -7.0 NULL -0.5"},
 		{"coalesce", func(r func(string) Expr) Expr { return call("coalesce", r("i"), r("l"), Lit(0)) }, types.Long, "1 -7 0 2147483647"},
 		{"nullif", func(r func(string) Expr) Expr { return call("nullif", r("j"), Lit(2)) }, types.Integer, "NULL NULL 5 1"},
+		{"nullif keeps the first argument's type", func(r func(string) Expr) Expr { return call("nullif", r("j"), Lit(2.1)) }, types.Integer, "2 2 5 1"},
+		{"nullif compares as double", func(r func(string) Expr) Expr { return call("nullif", r("j"), Lit(2.0)) }, types.Integer, "NULL NULL 5 1"},
 		{"if", func(r func(string) Expr) Expr { return call("if", r("b"), r("s"), Lit("no")) }, types.String, "abc no no  x "},
 		{"upper", func(r func(string) Expr) Expr { return call("upper", r("s")) }, types.String, "ABC 12 NULL  X "},
 		{"lower of int", func(r func(string) Expr) Expr { return call("lower", r("i")) }, types.String, "1 -7 NULL 2147483647"},

@@ -71,25 +71,44 @@ func init() {
 			}
 			return gather(c.mem, c.ret, c.n, c.args[1:], pick)
 		}}, "iff")
+	// nullif(a, b) is Spark's IF(a = b, NULL, a): the comparison coerces
+	// both sides, but the value returned is a itself, of a's type.
 	register(&FunctionInfo{Name: "nullif", MinArgs: 2, MaxArgs: 2,
 		Coerce: func(args []types.DataType) ([]types.DataType, error) {
-			t, ok := comparisonType(args[0], args[1])
-			if !ok {
+			if _, ok := comparisonType(args[0], args[1]); !ok {
 				return nil, fmt.Errorf("cannot compare %s with %s", quoteType(args[0]), quoteType(args[1]))
 			}
-			return []types.DataType{t, t}, nil
+			return nil, nil
 		},
 		Result: returnsNullable(nil),
 		kernel: func(c *callArgs) (arrow.Array, error) {
-			cmp, err := comparer(c.types[0])
+			t, _ := comparisonType(c.types[0], c.types[1])
+			cmp, err := comparer(t)
 			if err != nil {
 				return nil, err
 			}
+			side := func(i int) (arrow.Array, error) {
+				if types.Equal(c.types[i], t) {
+					c.args[i].Retain()
+					return c.args[i], nil
+				}
+				return CastArray(c.mem, c.args[i], c.types[i], t)
+			}
+			l, err := side(0)
+			if err != nil {
+				return nil, err
+			}
+			defer l.Release()
+			r, err := side(1)
+			if err != nil {
+				return nil, err
+			}
+			defer r.Release()
 			cs := make([]int8, c.n)
-			cmp(c.args[0], c.args[1], cs)
+			cmp(l, r, cs)
 			pick := make([]int, c.n)
 			for i := range pick {
-				if c.args[1].IsValid(i) && cs[i] == 0 {
+				if l.IsValid(i) && r.IsValid(i) && cs[i] == 0 {
 					pick[i] = -1
 				}
 			}
