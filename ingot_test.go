@@ -3,10 +3,12 @@ package ingot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ingotdata/ingot"
 	"github.com/ingotdata/ingot/internal/catalog"
@@ -264,5 +266,42 @@ func TestStreamingSinkEnforcesConstraints(t *testing.T) {
 	}
 	if n, err := must(t).df(s.Table(ctx, "readings")).Count(ctx); err != nil || n != 0 {
 		t.Fatalf("readings has %d rows (%v), want 0: the violating batch must not commit", n, err)
+	}
+}
+
+// TIMESTAMP AS OF (SQL) and timestampAsOf (reader option) pick the latest
+// version committed at or before the time: commit times are the commit
+// files' modification times, set here to known instants.
+func TestTimestampAsOf(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSession(t)
+	must(t).df(s.SQL(ctx, "CREATE TABLE ev (id INT) USING DELTA")) // version 0
+	must(t).df(s.SQL(ctx, "INSERT INTO ev VALUES (1), (2)"))       // version 1
+	must(t).df(s.SQL(ctx, "INSERT INTO ev VALUES (3)"))            // version 2
+	loc := filepath.Join(s.Warehouse(), "ev", "_delta_log")
+	for v, day := range []string{"2024-01-01", "2024-02-01", "2024-03-01"} {
+		ts, _ := time.Parse("2006-01-02", day)
+		if err := os.Chtimes(filepath.Join(loc, fmt.Sprintf("%020d.json", v)), ts, ts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		at   string
+		want int64
+	}{{"2024-01-15", 0}, {"2024-02-01 00:00:00", 2}, {"2024-02-20 12:00:00", 2}, {"2030-01-01", 3}} {
+		q := fmt.Sprintf("SELECT count(*) FROM ev TIMESTAMP AS OF '%s'", tc.at)
+		if tc.at == "2030-01-01" {
+			q = "SELECT count(*) FROM ev"
+		}
+		if got := strings2D(t, must(t).df(s.SQL(ctx, q))); got != fmt.Sprintf("%d\n", tc.want) {
+			t.Errorf("%s: got %q, want %d", q, got, tc.want)
+		}
+	}
+	df := must(t).df(s.Read().Format("delta").Option("timestampAsOf", "2024-02-10").Table(ctx, "ev"))
+	if n, err := df.Count(ctx); err != nil || n != 2 {
+		t.Errorf("timestampAsOf option: count = %d, %v; want 2", n, err)
+	}
+	if _, err := s.SQL(ctx, "SELECT * FROM ev TIMESTAMP AS OF '2023-01-01'"); err == nil || !strings.Contains(err.Error(), "DELTA_TIMESTAMP_OUT_OF_RANGE") {
+		t.Errorf("before the first commit: err = %v", err)
 	}
 }

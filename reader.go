@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ingotdata/ingot/delta"
+	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/format"
 	"github.com/ingotdata/ingot/internal/plan"
 	"github.com/ingotdata/ingot/internal/source"
@@ -82,41 +83,41 @@ func (r *DataFrameReader) Parquet(ctx context.Context, path string) (*DataFrame,
 	return r.Format("parquet").Load(ctx, path)
 }
 
-// Table reads a catalog table (time travel with the versionAsOf option).
+// Table reads a catalog table (time travel with the versionAsOf or
+// timestampAsOf option).
 func (r *DataFrameReader) Table(ctx context.Context, name string) (*DataFrame, error) {
-	v, err := r.versionAsOf()
+	tt, err := r.timeTravel()
 	if err != nil {
 		return nil, err
 	}
-	return r.s.table(ctx, name, v)
+	return r.s.table(ctx, name, tt)
 }
 
-func (r *DataFrameReader) versionAsOf() (int64, error) {
-	s, ok := r.options["versionasof"]
-	if !ok {
-		return -1, nil
+// timeTravel reads the versionAsOf / timestampAsOf options.
+func (r *DataFrameReader) timeTravel() (*sql.TimeTravel, error) {
+	if s, ok := r.options["versionasof"]; ok {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("ingot: versionAsOf=%q is not a table version", s)
+		}
+		return &sql.TimeTravel{Version: &v}, nil
 	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || v < 0 {
-		return 0, fmt.Errorf("ingot: versionAsOf=%q is not a table version", s)
+	if s, ok := r.options["timestampasof"]; ok {
+		return &sql.TimeTravel{Timestamp: expr.Lit(s)}, nil
 	}
-	return v, nil
+	return nil, nil
 }
 
 func (r *DataFrameReader) loadDelta(ctx context.Context, path string) (*DataFrame, error) {
-	v, err := r.versionAsOf()
+	tt, err := r.timeTravel()
 	if err != nil {
 		return nil, err
 	}
-	t, err := openDelta(ctx, path)
+	n, err := r.s.resolveRelation(ctx, sql.TableName{Format: "delta", Path: path}, tt)
 	if err != nil {
 		return nil, err
 	}
-	snap, err := snapshotAt(ctx, t, v)
-	if err != nil {
-		return nil, fmt.Errorf("ingot: delta table %s: %w", path, err)
-	}
-	return r.s.scanFrame(&source.DeltaSnapshot{Table: t, Snapshot: snap, Pinned: v >= 0, Label: "delta.`" + path + "`"}, ""), nil
+	return r.s.newDataFrame(n), nil
 }
 
 // snapshotAt loads version (or the latest when version < 0), naming
@@ -137,17 +138,13 @@ func snapshotAt(ctx context.Context, t *delta.Table, version int64) (*delta.Snap
 
 // Table reads a catalog table at its latest version.
 func (s *Session) Table(ctx context.Context, name string) (*DataFrame, error) {
-	return s.table(ctx, name, -1)
+	return s.table(ctx, name, nil)
 }
 
-func (s *Session) table(ctx context.Context, name string, version int64) (*DataFrame, error) {
+func (s *Session) table(ctx context.Context, name string, tt *sql.TimeTravel) (*DataFrame, error) {
 	tn, err := s.parseTableName(name)
 	if err != nil {
 		return nil, err
-	}
-	var tt *sql.TimeTravel
-	if version >= 0 {
-		tt = &sql.TimeTravel{Version: &version}
 	}
 	n, err := s.resolveRelation(ctx, sql.TableName{Database: tn.db, Name: tn.table}, tt)
 	if err != nil {

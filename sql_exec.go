@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -13,6 +14,7 @@ import (
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/delta"
 	"github.com/ingotdata/ingot/internal/catalog"
+	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/plan"
 	"github.com/ingotdata/ingot/internal/source"
 	"github.com/ingotdata/ingot/internal/sql"
@@ -479,18 +481,15 @@ func (r sessionResolver) ResolveTable(ctx context.Context, name sql.TableName, t
 // resolveRelation is the plan for a table named in SQL: a catalog table or
 // delta.`path`, at the time-travel version if given.
 func (s *Session) resolveRelation(ctx context.Context, name sql.TableName, tt *sql.TimeTravel) (plan.Node, error) {
-	version := int64(-1)
-	if tt != nil {
-		if tt.Version == nil {
-			return nil, errors.New("ingot: [UNSUPPORTED_FEATURE] TIMESTAMP AS OF is not supported yet")
-		}
-		version = *tt.Version
-	}
 	if name.IsPath() {
 		if name.Format != "" && name.Format != "delta" {
 			return nil, fmt.Errorf("ingot: [UNSUPPORTED_DATA_SOURCE] %s.`%s`: only delta tables are addressed by path", name.Format, name.Path)
 		}
 		t, err := openDelta(ctx, name.Path)
+		if err != nil {
+			return nil, err
+		}
+		version, err := s.timeTravelVersion(ctx, t, tt)
 		if err != nil {
 			return nil, err
 		}
@@ -512,9 +511,58 @@ func (s *Session) resolveRelation(ctx context.Context, name sql.TableName, tt *s
 	if err != nil {
 		return nil, err
 	}
+	version, err := s.timeTravelVersion(ctx, t, tt)
+	if err != nil {
+		return nil, err
+	}
 	snap, err := snapshotAt(ctx, t, version)
 	if err != nil {
 		return nil, fmt.Errorf("ingot: table %s: %w", ct.Ident(), err)
 	}
 	return &plan.Scan{Source: &source.DeltaSnapshot{Table: t, Snapshot: snap, Pinned: version >= 0, Label: "spark_catalog." + ct.Database + "." + ct.Name}, Alias: ct.Name}, nil
+}
+
+// timeTravelVersion is the version VERSION AS OF or TIMESTAMP AS OF names
+// (-1, the latest, without time travel). A timestamp picks the latest
+// version committed at or before it; it is a string or TIMESTAMP literal,
+// read in the session time zone.
+func (s *Session) timeTravelVersion(ctx context.Context, t *delta.Table, tt *sql.TimeTravel) (int64, error) {
+	switch {
+	case tt == nil:
+		return -1, nil
+	case tt.Version != nil:
+		return *tt.Version, nil
+	}
+	ts, err := s.constTimestamp(tt.Timestamp)
+	if err != nil {
+		return 0, err
+	}
+	v, err := t.VersionAtTimestamp(ctx, ts)
+	if err != nil {
+		return 0, fmt.Errorf("ingot: [DELTA_TIMESTAMP_OUT_OF_RANGE] TIMESTAMP AS OF %s: %w", ts.Format(time.RFC3339Nano), err)
+	}
+	return v, nil
+}
+
+// constTimestamp reads a constant timestamp expression: a string literal
+// ('2024-01-02 10:00:00'), a TIMESTAMP literal, or a cast of either.
+func (s *Session) constTimestamp(e expr.Expr) (time.Time, error) {
+	for {
+		c, ok := e.(*expr.Cast)
+		if !ok {
+			break
+		}
+		e = c.Child
+	}
+	if lit, ok := e.(*expr.Literal); ok {
+		switch v := lit.Value.(type) {
+		case string:
+			return parseRestoreTimestamp(v, s.sessionLocation())
+		case int64:
+			if _, isTS := lit.Type.(types.TimestampType); isTS {
+				return time.UnixMicro(v).UTC(), nil
+			}
+		}
+	}
+	return time.Time{}, fmt.Errorf("ingot: [INVALID_TIME_TRAVEL_TIMESTAMP_EXPR] TIMESTAMP AS OF needs a constant timestamp, not %s", e.String())
 }
