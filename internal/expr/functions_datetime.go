@@ -167,6 +167,15 @@ func parseArgs(target types.DataType) func([]types.DataType) ([]types.DataType, 
 // formatArg reads a constant Spark datetime pattern and translates it to a
 // Go layout.
 func (c *callArgs) formatArg(i int, def string) (string, error) {
+	pat, err := c.patternArg(i, def)
+	if err != nil {
+		return "", err
+	}
+	return goLayout(pat)
+}
+
+// patternArg is the Spark datetime pattern given as argument i, or def.
+func (c *callArgs) patternArg(i int, def string) (string, error) {
 	pat := def
 	if i < len(c.args) {
 		l := c.lits[i]
@@ -175,7 +184,7 @@ func (c *callArgs) formatArg(i int, def string) (string, error) {
 		}
 		pat, _ = l.Value.(string)
 	}
-	return goLayout(pat)
+	return pat, nil
 }
 
 // parseKernel is to_date/to_timestamp: without a pattern it is a cast;
@@ -197,7 +206,11 @@ func parseKernel(target types.DataType) kernel {
 			}
 			return k(c.mem, c.args[0])
 		}
-		layout, err := c.formatArg(1, "")
+		pat, err := c.patternArg(1, "")
+		if err != nil {
+			return nil, err
+		}
+		fields, err := compileDatetimePattern(pat)
 		if err != nil {
 			return nil, err
 		}
@@ -208,8 +221,8 @@ func parseKernel(target types.DataType) kernel {
 			if !valid.get(i) {
 				continue
 			}
-			t, err := time.ParseInLocation(layout, strings.TrimSpace(s.Value(i)), time.UTC)
-			if err != nil {
+			t, ok := parseWithPattern(fields, strings.TrimSpace(s.Value(i)))
+			if !ok {
 				valid.clear(i)
 				continue
 			}
