@@ -305,3 +305,18 @@ func TestTimestampAsOf(t *testing.T) {
 		t.Errorf("before the first commit: err = %v", err)
 	}
 }
+
+func TestReadChangeFeedOption(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSession(t)
+	must(t).df(s.SQL(ctx, "CREATE TABLE cf (id INT) USING DELTA TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')"))
+	must(t).df(s.SQL(ctx, "INSERT INTO cf VALUES (1), (2)"))
+	must(t).df(s.SQL(ctx, "DELETE FROM cf WHERE id = 2"))
+	df := must(t).df(s.Read().Format("delta").Option("readChangeFeed", true).Option("startingVersion", 2).Table(ctx, "cf"))
+	if got, want := strings2D(t, df.Select("id", "_change_type", "_commit_version")), "2,delete,2\n"; got != want {
+		t.Fatalf("changes from version 2: %q, want %q", got, want)
+	}
+	if _, err := s.Read().Option("readChangeFeed", true).Table(ctx, "cf"); err == nil || !strings.Contains(err.Error(), "startingVersion") {
+		t.Fatalf("without a start: err = %v", err)
+	}
+}

@@ -85,7 +85,22 @@ func (r *DataFrameReader) Parquet(ctx context.Context, path string) (*DataFrame,
 
 // Table reads a catalog table (time travel with the versionAsOf or
 // timestampAsOf option).
+//
+// With the readChangeFeed option it reads the table's change data feed
+// from startingVersion (or startingTimestamp) through endingVersion (or
+// endingTimestamp, default the latest), as Delta's reader does.
 func (r *DataFrameReader) Table(ctx context.Context, name string) (*DataFrame, error) {
+	if cdf, _ := strconv.ParseBool(r.options["readchangefeed"]); cdf {
+		start, end, err := r.changeRange()
+		if err != nil {
+			return nil, err
+		}
+		n, err := r.s.changesNode(ctx, name, start, end)
+		if err != nil {
+			return nil, err
+		}
+		return r.s.newDataFrame(n), nil
+	}
 	tt, err := r.timeTravel()
 	if err != nil {
 		return nil, err
@@ -156,4 +171,30 @@ func (s *Session) table(ctx context.Context, name string, tt *sql.TimeTravel) (*
 // scanFrame is a DataFrame reading src, qualified by alias when given.
 func (s *Session) scanFrame(src plan.Source, alias string) *DataFrame {
 	return s.newDataFrame(&plan.Scan{Source: src, Alias: alias})
+}
+
+// changeRange reads the change feed's starting/ending version or timestamp
+// options as constant expressions.
+func (r *DataFrameReader) changeRange() (start, end expr.Expr, err error) {
+	bound := func(version, timestamp string) (expr.Expr, error) {
+		if v, ok := r.options[version]; ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return nil, fmt.Errorf("ingot: %s=%q is not a table version", version, v)
+			}
+			return expr.Lit(n), nil
+		}
+		if ts, ok := r.options[timestamp]; ok {
+			return expr.Lit(ts), nil
+		}
+		return nil, nil
+	}
+	if start, err = bound("startingversion", "startingtimestamp"); err != nil {
+		return nil, nil, err
+	}
+	if start == nil {
+		return nil, nil, fmt.Errorf("ingot: [DELTA_CHANGE_DATA_FEED_START_NOT_SET] readChangeFeed needs startingVersion or startingTimestamp")
+	}
+	end, err = bound("endingversion", "endingtimestamp")
+	return start, end, err
 }

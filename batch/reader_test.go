@@ -55,3 +55,30 @@ func TestCloseReleasesUnread(t *testing.T) {
 	first.Release()
 	r.Close()
 }
+
+func TestSelect(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	b := array.NewInt64Builder(mem)
+	b.AppendValues([]int64{1, 2}, nil)
+	x := b.NewArray()
+	b.AppendValues([]int64{10, 20}, nil)
+	y := b.NewArray()
+	b.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}, {Name: "y", Type: arrow.PrimitiveTypes.Int64}}, nil)
+	rec := array.NewRecordBatch(schema, []arrow.Array{x, y}, 2)
+	x.Release()
+	y.Release()
+	r := Select(FromSlice(schema, rec), []int{1})
+	if got := r.Schema().Field(0).Name; got != "y" || r.Schema().NumFields() != 1 {
+		t.Fatalf("schema = %v", r.Schema())
+	}
+	out, err := ReadAll(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0].NumCols() != 1 || out[0].Column(0).(*array.Int64).Value(1) != 20 {
+		t.Fatalf("got %v", out[0])
+	}
+	Release(out)
+}

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/format/csv"
 	"github.com/ingotdata/ingot/internal/format/json"
@@ -208,26 +207,17 @@ func (s *Set) inferOne(ctx context.Context, p string) (types.StructType, error) 
 // Read streams the rows of every file in order as batches of schema,
 // keeping only the columns listed (nil keeps all).
 func (s *Set) Read(ctx context.Context, schema types.StructType, columns []int) (batch.Reader, error) {
-	out := schema.ArrowSchema()
-	if columns != nil {
-		fs := make([]arrow.Field, len(columns))
-		for i, c := range columns {
-			fs[i] = out.Field(c)
-		}
-		out = arrow.NewSchema(fs, nil)
-	}
-	return &setReader{set: s, schema: schema, columns: columns, out: out}, nil
+	return batch.Select(&setReader{set: s, schema: schema, out: schema.ArrowSchema()}, columns), nil
 }
 
 // setReader reads the set's files one after another.
 type setReader struct {
-	set     *Set
-	schema  types.StructType
-	columns []int
-	out     *arrow.Schema
-	i       int
-	cur     batch.Reader
-	closer  io.Closer
+	set    *Set
+	schema types.StructType
+	out    *arrow.Schema
+	i      int
+	cur    batch.Reader
+	closer io.Closer
 }
 
 func (r *setReader) Schema() *arrow.Schema { return r.out }
@@ -254,19 +244,7 @@ func (r *setReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			r.closeCur()
 			continue
 		}
-		if err != nil {
-			return nil, err
-		}
-		if r.columns == nil {
-			return b, nil
-		}
-		cols := make([]arrow.Array, len(r.columns))
-		for i, c := range r.columns {
-			cols[i] = b.Column(c)
-		}
-		proj := array.NewRecordBatch(r.out, cols, b.NumRows())
-		b.Release()
-		return proj, nil
+		return b, err
 	}
 }
 

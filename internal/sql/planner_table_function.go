@@ -1,9 +1,12 @@
 package sql
 
 import (
+	"context"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/plan"
 	"github.com/ingotdata/ingot/types"
 )
@@ -12,8 +15,17 @@ import (
 // so a huge range must be refused rather than exhaust memory.
 const maxRangeRows = 10_000_000
 
-// tableFunction plans a table-valued function in FROM. Only range is
-// implemented; table_changes (Delta's change data feed) and the others are
+// ChangesResolver is implemented by resolvers that can read a Delta table's
+// change data feed: table_changes('t', start[, end]), where start and end
+// are versions (integers) or timestamps (strings), end inclusive and
+// defaulting to the latest version. The plan it returns has the table's
+// columns followed by _change_type, _commit_version and _commit_timestamp.
+type ChangesResolver interface {
+	ResolveTableChanges(ctx context.Context, table, start, end expr.Expr) (plan.Node, error)
+}
+
+// tableFunction plans a table-valued function in FROM: range, and
+// table_changes when the resolver reads change data feeds; the others are
 // reported as not supported yet.
 func (p *planner) tableFunction(f *TableFunction) (plan.Node, error) {
 	switch f.Name {
@@ -24,7 +36,23 @@ func (p *planner) tableFunction(f *TableFunction) (plan.Node, error) {
 		}
 		return aliased(n, f.Alias, f.Columns)
 	case "table_changes":
-		return nil, unsupported("table_changes (the Delta change data feed) is not supported yet")
+		cr, ok := p.r.(ChangesResolver)
+		if !ok {
+			return nil, unsupported("table_changes (the Delta change data feed) needs a catalog that reads it")
+		}
+		if len(f.Args) < 2 || len(f.Args) > 3 {
+			return nil, invalid("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+				"The `table_changes` requires [2, 3] parameters but the actual number is %d.", len(f.Args))
+		}
+		var end expr.Expr
+		if len(f.Args) == 3 {
+			end = f.Args[2]
+		}
+		n, err := cr.ResolveTableChanges(p.ctx, f.Args[0], f.Args[1], end)
+		if err != nil {
+			return nil, err
+		}
+		return aliased(n, f.Alias, f.Columns)
 	}
 	return nil, unsupported("the table-valued function %s is not supported yet", f.Name)
 }
