@@ -164,6 +164,17 @@ func TestFunctions(t *testing.T) {
 		{"replace", func(r func(string) Expr) Expr { return call("replace", r("s"), Lit("b"), Lit("BB")) }, types.String, "aBBc 12 NULL  x "},
 		{"startswith", func(r func(string) Expr) Expr { return call("startswith", r("s"), Lit("a")) }, types.Boolean, "true false NULL false"},
 		{"year", func(r func(string) Expr) Expr { return call("year", r("dt")) }, types.Integer, "2024 1969 NULL 2000"},
+		{"date_add", func(r func(string) Expr) Expr { return call("date_add", r("dt"), r("j")) }, types.Date, "2024-03-02 1970-01-02 NULL 2000-01-02"},
+		{"date_sub string days", func(r func(string) Expr) Expr { return call("date_sub", r("dt"), Lit("1")) }, types.Date, "2024-02-28 1969-12-30 NULL 1999-12-31"},
+		{"date_add of a timestamp", func(r func(string) Expr) Expr { return call("date_add", r("ts"), Lit(1)) }, types.Date, "2024-03-01 1970-01-01 NULL 2000-01-02"},
+		{"bit_count of int sign-extends", func(r func(string) Expr) Expr { return call("bit_count", r("i")) }, types.Integer, "1 62 NULL 31"},
+		{"bit_count of long", func(r func(string) Expr) Expr { return call("bit_count", r("l")) }, types.Integer, "2 63 NULL 63"},
+		{"bit_count of boolean", func(r func(string) Expr) Expr { return call("bit_count", r("b")) }, types.Integer, "1 0 NULL 1"},
+		{"pmod is positive", func(r func(string) Expr) Expr { return call("pmod", r("i"), r("j")) }, types.Integer, "1 1 NULL 0"},
+		{"pmod by zero is null", func(r func(string) Expr) Expr { return call("pmod", r("i"), r("z")) }, types.Integer, "NULL NULL NULL NULL"},
+		{"pmod of doubles", func(r func(string) Expr) Expr { return call("pmod", r("d"), r("j")) }, types.Double, "1.5 NaN NULL 0.5"},
+		{"cot of zero", func(r func(string) Expr) Expr { return call("cot", Lit(0)) }, types.Double, "Infinity Infinity Infinity Infinity"},
+		{"sec", func(r func(string) Expr) Expr { return call("sec", r("z")) }, types.Double, "1.0 1.0 1.0 1.0"},
 		{"month of timestamp", func(r func(string) Expr) Expr { return call("month", r("ts")) }, types.Integer, "2 12 NULL 1"},
 		{"dayofmonth", func(r func(string) Expr) Expr { return call("dayofmonth", r("dt")) }, types.Integer, "29 31 NULL 1"},
 		{"hour minute second", func(r func(string) Expr) Expr {
@@ -245,6 +256,8 @@ func TestCoerceErrors(t *testing.T) {
 		{"sum of boolean", &AggCall{Name: "sum", Args: []Expr{b}}, "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
 		{"case of int and boolean", &CaseWhen{Whens: []When{{Cond: b, Value: i}}, Else: b}, "[DATATYPE_MISMATCH.DATA_DIFF_TYPES]", ErrDataTypeMismatch},
 		{"cast boolean to date", &Cast{Child: b, To: types.Date}, "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION]", ErrDataTypeMismatch},
+		{"date_add of bigint days", call("date_add", &Literal{Value: int32(0), Type: types.Date}, &Literal{Value: int64(1), Type: types.Long}), "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
+		{"bit_count of double", call("bit_count", &Literal{Value: 1.0, Type: types.Double}), "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
 		{"unbound column", bin(OpAdd, &ColumnRef{Name: "x"}, i), "", ErrUnbound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -337,4 +338,65 @@ func goLayout(p string) (string, error) {
 		i = j
 	}
 	return b.String(), nil
+}
+
+func init() {
+	// date_add/date_sub shift a date by whole days. Spark takes the days
+	// as INT, SMALLINT or TINYINT, or a string literal holding an integer;
+	// BIGINT, fractions, string columns and other types are errors.
+	for _, sub := range []bool{false, true} {
+		name := "date_add"
+		if sub {
+			name = "date_sub"
+		}
+		register(&FunctionInfo{Name: name, MinArgs: 2, MaxArgs: 2,
+			Coerce: func(args []types.DataType) ([]types.DataType, error) {
+				out, err := toDateArg(args[:1])
+				if err != nil {
+					return nil, err
+				}
+				switch args[1].(type) {
+				case types.IntegerType, types.StringType:
+					return append(out, nil), nil // a string is checked by the kernel
+				case types.ByteType, types.ShortType, types.NullType:
+					return append(out, types.Integer), nil
+				}
+				return nil, fmt.Errorf("parameter 2 requires (\"INT\" or \"SMALLINT\" or \"TINYINT\") type, however it has the type %s", quoteType(args[1]))
+			},
+			Result: returns(types.Date),
+			kernel: func(c *callArgs) (arrow.Array, error) {
+				days := c.args[1]
+				if isString(c.types[1]) {
+					lit := c.lits[1]
+					if lit == nil {
+						return nil, mismatch("UNEXPECTED_INPUT_TYPE", &Call{Name: name}, "parameter 2 requires (\"INT\" or \"SMALLINT\" or \"TINYINT\") type, however it has the type \"STRING\"")
+					}
+					var v any
+					if s, ok := lit.Value.(string); ok {
+						n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
+						if err != nil {
+							return nil, &AnalysisError{Class: "SECOND_FUNCTION_ARGUMENT_NOT_INTEGER", kind: ErrDataTypeMismatch,
+								Message: fmt.Sprintf("The second argument of `%s` function needs to be an integer.", name)}
+						}
+						v = int32(n)
+					}
+					a, err := constArray(c.mem, &Literal{Value: v, Type: types.Integer}, c.n)
+					if err != nil {
+						return nil, err
+					}
+					defer a.Release()
+					days = a
+				}
+				d, n := values[int32](c.args[0]), values[int32](days)
+				o := newFixedOut[int32](c.mem, c.n, validityOf(c.mem, c.n, c.args[0], days))
+				for i := range o.vals {
+					if sub {
+						o.vals[i] = d[i] - n[i]
+					} else {
+						o.vals[i] = d[i] + n[i]
+					}
+				}
+				return o.finish(arrow.FixedWidthTypes.Date32), nil
+			}})
+	}
 }

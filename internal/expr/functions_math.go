@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -354,4 +356,111 @@ func absInt[T int8 | int16 | int32 | int64](x T) T {
 		return -x
 	}
 	return x
+}
+
+func init() {
+	// Reciprocal trigonometry, as Java computes it: 1/tan(0) is Infinity.
+	for name, f := range map[string]func(float64) float64{
+		"sec": func(x float64) float64 { return 1 / math.Cos(x) },
+		"csc": func(x float64) float64 { return 1 / math.Sin(x) },
+		"cot": func(x float64) float64 { return 1 / math.Tan(x) },
+	} {
+		register(&FunctionInfo{Name: name, PrettyName: strings.ToUpper(name), MinArgs: 1, MaxArgs: 1, Coerce: toDoubleArgs, Result: returns(types.Double),
+			kernel: mapDouble(func(x float64) (float64, bool) { return f(x), true })})
+	}
+	// bit_count counts the one bits of a BOOLEAN or of an integer widened
+	// to BIGINT with its sign (Java's Long.bitCount), so -1 has 64.
+	register(&FunctionInfo{Name: "bit_count", MinArgs: 1, MaxArgs: 1,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			switch {
+			case isNullT(args[0]) || types.IsIntegral(args[0]):
+				return []types.DataType{types.Long}, nil
+			case types.Equal(args[0], types.Boolean):
+				return []types.DataType{nil}, nil
+			}
+			return nil, fmt.Errorf("parameter 1 requires (\"INTEGRAL\" or \"BOOLEAN\") type, however it has the type %s", quoteType(args[0]))
+		},
+		Result: returns(types.Integer),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			if b, ok := c.args[0].(*array.Boolean); ok {
+				o := newFixedOut[int32](c.mem, c.n, validityOf(c.mem, c.n, b))
+				for i := range o.vals {
+					if b.Value(i) {
+						o.vals[i] = 1
+					}
+				}
+				return o.finish(arrow.PrimitiveTypes.Int32), nil
+			}
+			return mapFixed[int64, int32](c.mem, c.args[0], arrow.PrimitiveTypes.Int32, func(v int64) (int32, bool) {
+				return int32(bits.OnesCount64(uint64(v))), true
+			}), nil
+		}})
+	// pmod is the positive remainder: (a % n + n) % n when a % n < 0, NULL
+	// for n = 0, over the operands' common numeric type.
+	register(&FunctionInfo{Name: "pmod", MinArgs: 2, MaxArgs: 2,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			ts := append([]types.DataType(nil), args...)
+			for i, t := range ts {
+				if isString(t) {
+					ts[i] = types.Double
+				}
+				if _, dec := ts[i].(decT); dec {
+					return nil, fmt.Errorf("pmod of %s: %w", quoteType(t), ErrUnsupported)
+				}
+			}
+			for i, t := range ts {
+				if isNullT(t) {
+					ts[i] = ts[1-i]
+				}
+			}
+			if isNullT(ts[0]) {
+				return []types.DataType{types.Double, types.Double}, nil
+			}
+			t, ok := widerNumeric(ts[0], ts[1])
+			if !ok {
+				return nil, fmt.Errorf("pmod requires numeric operands, not %s and %s", quoteType(args[0]), quoteType(args[1]))
+			}
+			return []types.DataType{t, t}, nil
+		},
+		Result: func(args []types.DataType, _ []bool) (types.DataType, bool, error) { return args[0], true, nil },
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			switch c.types[0].(type) {
+			case types.ByteType:
+				return pmodKernel[int8](c), nil
+			case types.ShortType:
+				return pmodKernel[int16](c), nil
+			case types.IntegerType:
+				return pmodKernel[int32](c), nil
+			case types.LongType:
+				return pmodKernel[int64](c), nil
+			case types.FloatType:
+				return pmodKernel[float32](c), nil
+			case types.DoubleType:
+				return pmodKernel[float64](c), nil
+			}
+			return nil, fmt.Errorf("pmod of %s: %w", quoteType(c.types[0]), ErrUnsupported)
+		}})
+}
+
+func pmodKernel[T physical](c *callArgs) arrow.Array {
+	a, n := values[T](c.args[0]), values[T](c.args[1])
+	o := newFixedOut[T](c.mem, c.n, validityOf(c.mem, c.n, c.args[0], c.args[1]))
+	rem := func(x, y T) T {
+		if isFloat[T]() {
+			return floatRem(x, y)
+		}
+		return x - (x/y)*y
+	}
+	for i := range o.vals {
+		if n[i] == 0 {
+			o.valid.clear(i)
+			continue
+		}
+		r := rem(a[i], n[i])
+		if r < 0 {
+			r = rem(r+n[i], n[i])
+		}
+		o.vals[i] = r
+	}
+	return o.finish(types.ToArrow(c.types[0]))
 }
