@@ -42,6 +42,7 @@ type Transaction struct {
 	metrics  map[string]string
 	appID    string
 	appVer   int64
+	dvs      *dvStaging // deletion vectors written at commit (dv_write.go)
 	done     bool
 }
 
@@ -288,7 +289,11 @@ func (tx *Transaction) Commit(ctx context.Context, operation string, params map[
 	if tx.done {
 		return -1, errors.New("delta: commit: transaction already finished")
 	}
-	v, err := tx.commit(ctx, operation, params)
+	err := tx.writeDeletionVectors(ctx)
+	v := int64(-1)
+	if err == nil {
+		v, err = tx.commit(ctx, operation, params)
+	}
 	if err != nil {
 		tx.Abort(ctx)
 		return -1, err
@@ -423,7 +428,9 @@ func (tx *Transaction) conflictWith(winner []Action, blind bool) string {
 
 // requiredProtocol returns the protocol to commit when the staged metadata
 // needs a newer writer version than the snapshot's (CHECK constraints need
-// writer version 3 or the checkConstraints feature), else nil.
+// writer version 3 or the checkConstraints feature; enabling deletion
+// vectors needs reader 3 / writer 7 with the deletionVectors feature),
+// else nil.
 func (tx *Transaction) requiredProtocol() *Protocol {
 	if tx.protocol != nil {
 		return tx.protocol
@@ -432,6 +439,13 @@ func (tx *Transaction) requiredProtocol() *Protocol {
 		return nil
 	}
 	p := tx.snap.protocol
+	if DeletionVectorsEnabled(*tx.metadata) && !protocolSupports(p, "deletionVectors") {
+		need := []string{"deletionVectors"}
+		if len(ConstraintsOf(*tx.metadata)) > 0 {
+			need = append(need, "checkConstraints")
+		}
+		return upgradeProtocol(&p, need)
+	}
 	if len(ConstraintsOf(*tx.metadata)) == 0 {
 		return nil
 	}
