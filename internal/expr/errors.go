@@ -21,6 +21,9 @@ var (
 	ErrUnbound = errors.New("expr: unbound expression")
 	// ErrUnsupported: a valid expression this engine does not evaluate yet.
 	ErrUnsupported = errors.New("expr: unsupported")
+	// ErrInvalidArgument: a value a function rejects at run time, as Spark
+	// does even in non-ANSI mode (INVALID_INDEX_OF_ZERO).
+	ErrInvalidArgument = errors.New("expr: invalid argument")
 )
 
 // AnalysisError is a user-facing error naming Spark's error class, printed

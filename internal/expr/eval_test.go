@@ -175,6 +175,12 @@ func TestFunctions(t *testing.T) {
 		{"pmod of doubles", func(r func(string) Expr) Expr { return call("pmod", r("d"), r("j")) }, types.Double, "1.5 NaN NULL 0.5"},
 		{"cot of zero", func(r func(string) Expr) Expr { return call("cot", Lit(0)) }, types.Double, "Infinity Infinity Infinity Infinity"},
 		{"sec", func(r func(string) Expr) Expr { return call("sec", r("z")) }, types.Double, "1.0 1.0 1.0 1.0"},
+		{"luhn_check", func(r func(string) Expr) Expr { return call("luhn_check", r("s")) }, types.Boolean, "false false NULL false"},
+		{"luhn_check valid number", func(r func(string) Expr) Expr { return call("luhn_check", Lit("4111111111111111")) }, types.Boolean, "true true true true"},
+		{"split_part from the end", func(r func(string) Expr) Expr { return call("split_part", Lit("11.12.13"), Lit("."), Lit(-1)) }, types.String, "13 13 13 13"},
+		{"split_part by column", func(r func(string) Expr) Expr { return call("split_part", Lit("11ab12ab13"), Lit("ab"), r("j")) }, types.String, "12 12  11"},
+		{"elt", func(r func(string) Expr) Expr { return call("elt", r("j"), Lit("a"), Lit("b")) }, types.String, "b b NULL a"},
+		{"width_bucket", func(r func(string) Expr) Expr { return call("width_bucket", r("d"), Lit(0), Lit(2), Lit(4)) }, types.Long, "4 NULL NULL 0"},
 		{"month of timestamp", func(r func(string) Expr) Expr { return call("month", r("ts")) }, types.Integer, "2 12 NULL 1"},
 		{"dayofmonth", func(r func(string) Expr) Expr { return call("dayofmonth", r("dt")) }, types.Integer, "29 31 NULL 1"},
 		{"hour minute second", func(r func(string) Expr) Expr {
@@ -258,6 +264,7 @@ func TestCoerceErrors(t *testing.T) {
 		{"cast boolean to date", &Cast{Child: b, To: types.Date}, "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION]", ErrDataTypeMismatch},
 		{"date_add of bigint days", call("date_add", &Literal{Value: int32(0), Type: types.Date}, &Literal{Value: int64(1), Type: types.Long}), "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
 		{"bit_count of double", call("bit_count", &Literal{Value: 1.0, Type: types.Double}), "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
+		{"elt of a double index", call("elt", &Literal{Value: 1.5, Type: types.Double}, i), "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
 		{"unbound column", bin(OpAdd, &ColumnRef{Name: "x"}, i), "", ErrUnbound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

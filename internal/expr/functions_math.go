@@ -464,3 +464,58 @@ func pmodKernel[T physical](c *callArgs) arrow.Array {
 	}
 	return o.finish(types.ToArrow(c.types[0]))
 }
+
+func init() {
+	// width_bucket(v, min, max, n): the bucket of v among n equal-width
+	// buckets over [min, max) (or (max, min] reversed), 0 below and n+1
+	// above; NULL for n <= 0 or BIGINT's maximum, NaN input, equal or
+	// non-finite bounds (Spark's WidthBucket).
+	register(&FunctionInfo{Name: "width_bucket", MinArgs: 4, MaxArgs: 4,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			for i, a := range args {
+				if !isNullT(a) && !numericOrString(a) {
+					return nil, fmt.Errorf("parameter %d requires the \"DOUBLE\" type, however it has the type %s", i+1, quoteType(a))
+				}
+			}
+			return []types.DataType{types.Double, types.Double, types.Double, types.Long}, nil
+		},
+		Result: returnsNullable(types.Long),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			v, lo, hi := values[float64](c.args[0]), values[float64](c.args[1]), values[float64](c.args[2])
+			n := values[int64](c.args[3])
+			o := newFixedOut[int64](c.mem, c.n, validityOf(c.mem, c.n, c.args...))
+			for i := range o.vals {
+				b, ok := widthBucket(v[i], lo[i], hi[i], n[i])
+				if !ok {
+					o.valid.clear(i)
+					continue
+				}
+				o.vals[i] = b
+			}
+			return o.finish(arrow.PrimitiveTypes.Int64), nil
+		}})
+}
+
+func widthBucket(v, min, max float64, n int64) (int64, bool) {
+	if n <= 0 || n == math.MaxInt64 || math.IsNaN(v) || min == max ||
+		math.IsNaN(min) || math.IsInf(min, 0) || math.IsNaN(max) || math.IsInf(max, 0) {
+		return 0, false
+	}
+	lower, upper := math.Min(min, max), math.Max(min, max)
+	if min < max {
+		switch {
+		case v < lower:
+			return 0, true
+		case v >= upper:
+			return n + 1, true
+		}
+		return d2l(float64(n)*(v-lower)/(upper-lower)) + 1, true
+	}
+	switch {
+	case v > upper:
+		return 0, true
+	case v <= lower:
+		return n + 1, true
+	}
+	return d2l(float64(n)*(upper-v)/(upper-lower)) + 1, true
+}

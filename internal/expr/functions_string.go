@@ -187,3 +187,112 @@ func substringKernel(c *callArgs) (arrow.Array, error) {
 	}
 	return bld.NewArray(), nil
 }
+
+func init() {
+	// luhn_check: the string is all digits, non-empty, and passes the
+	// Luhn checksum (no trimming: "4111 1111..." is false).
+	register(&FunctionInfo{Name: "luhn_check", MinArgs: 1, MaxArgs: 1, Coerce: toStringArgs, Result: returns(types.Boolean),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			s := c.args[0].(*array.String)
+			valid := validityOf(c.mem, c.n, s)
+			vals := newBitmap(c.mem, c.n, false)
+			for i := 0; i < c.n; i++ {
+				if valid.get(i) {
+					vals.setTo(i, luhn(s.Value(i)))
+				}
+			}
+			return boolOut(c.n, vals, valid), nil
+		}})
+	// split_part(str, delim, n): the n-th part (from the end when n < 0),
+	// "" past the last part; an empty delimiter leaves one part; n = 0 is
+	// an error.
+	register(&FunctionInfo{Name: "split_part", MinArgs: 3, MaxArgs: 3,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			if !types.IsIntegral(args[2]) && !isNullT(args[2]) && !isString(args[2]) {
+				return nil, errorf("parameter 3 requires the \"INT\" type, however it has the type %s", quoteType(args[2]))
+			}
+			return []types.DataType{types.String, types.String, types.Integer}, nil
+		},
+		Result: returns(types.String),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			s, d := c.args[0].(*array.String), c.args[1].(*array.String)
+			n := values[int32](c.args[2])
+			valid := validityOf(c.mem, c.n, s, d, c.args[2])
+			defer valid.buf.Release()
+			bld := array.NewStringBuilder(c.mem)
+			defer bld.Release()
+			for i := 0; i < c.n; i++ {
+				if !valid.get(i) {
+					bld.AppendNull()
+					continue
+				}
+				if n[i] == 0 {
+					return nil, &AnalysisError{Class: "INVALID_INDEX_OF_ZERO", kind: ErrInvalidArgument,
+						Message: "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1)."}
+				}
+				parts := []string{s.Value(i)}
+				if d.Value(i) != "" {
+					parts = strings.Split(s.Value(i), d.Value(i))
+				}
+				k := int(n[i])
+				if k < 0 {
+					k += len(parts) + 1
+				}
+				if k < 1 || k > len(parts) {
+					bld.Append("")
+					continue
+				}
+				bld.Append(parts[k-1])
+			}
+			return bld.NewArray(), nil
+		}})
+	// elt(n, a1, a2, ...): the n-th value, NULL when n is out of range.
+	register(&FunctionInfo{Name: "elt", MinArgs: 2, MaxArgs: -1,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			if !types.IsIntegral(args[0]) && !isNullT(args[0]) {
+				return nil, errorf("parameter 1 requires the \"INT\" type, however it has the type %s", quoteType(args[0]))
+			}
+			out := make([]types.DataType, len(args))
+			out[0] = types.Integer
+			for i := 1; i < len(args); i++ {
+				out[i] = types.String
+			}
+			return out, nil
+		},
+		Result: returnsNullable(types.String),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			n := values[int32](c.args[0])
+			pick := make([]int, c.n)
+			for i := range pick {
+				k := int(n[i])
+				if c.args[0].IsNull(i) || k < 1 || k >= len(c.args) {
+					pick[i] = -1
+					continue
+				}
+				pick[i] = k
+			}
+			return gather(c.mem, types.String, c.n, c.args, pick)
+		}})
+}
+
+func luhn(s string) bool {
+	if s == "" {
+		return false
+	}
+	sum := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		d := int(c - '0')
+		if (len(s)-1-i)%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
