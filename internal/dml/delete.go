@@ -13,7 +13,8 @@ import (
 // when where is nil); a row whose condition is NULL stays. Copy-on-write:
 // files without a matching row are untouched, files whose rows all match
 // are removed without being rewritten, the others are rewritten without
-// the deleted rows. Deletion vectors are not written yet.
+// the deleted rows. On a table with delta.enableDeletionVectors, matching
+// rows are marked deleted with deletion vectors instead (dv.go).
 func Delete(ctx context.Context, tgt Target, where expr.Expr) (Result, error) {
 	start := time.Now()
 	tx, err := tgt.Table.Begin(ctx)
@@ -46,6 +47,9 @@ func Delete(ctx context.Context, tgt Target, where expr.Expr) (Result, error) {
 	}
 	if len(removed) == 0 {
 		return Result{Version: -1, Metrics: map[string]string{}}, nil
+	}
+	if dvOn(tx) {
+		return deleteWithDVs(ctx, tx, tgt, files, counts, matched, deleted, start)
 	}
 	if len(rewriteIdx) > 0 && changeFeedOn(tx) {
 		// Whole files removed read as deletes by themselves; once a file

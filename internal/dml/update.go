@@ -15,7 +15,9 @@ import (
 // Update sets the assigned columns of the rows for which where is true
 // (every row when nil); a row whose condition is NULL is left as it is.
 // Values are cast to the column types. Files holding updated rows are
-// rewritten whole (copy-on-write), their other rows copied unchanged.
+// rewritten whole (copy-on-write), their other rows copied unchanged; on a
+// table with delta.enableDeletionVectors the old rows are marked deleted
+// with deletion vectors and only the updated rows are written (dv.go).
 func Update(ctx context.Context, tgt Target, set []Assignment, where expr.Expr) (Result, error) {
 	start := time.Now()
 	tx, err := tgt.Table.Begin(ctx)
@@ -82,6 +84,9 @@ func Update(ctx context.Context, tgt Target, set []Assignment, where expr.Expr) 
 			tx.Abort(ctx)
 			return Result{}, err
 		}
+	}
+	if dvOn(tx) {
+		return updateWithDVs(ctx, tx, tgt, files, idx, counts, matched, out, chk, updated, start)
 	}
 	data, err := plan.Execute(ctx, &plan.Project{Input: scanOf(tgt, snap, files, idx, matched), Exprs: out}, tgt.Exec)
 	if err != nil {
