@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/ingotdata/ingot/types"
 )
 
 // compileCaseWhen evaluates every branch over the whole batch (no
@@ -171,4 +172,80 @@ func compileLike(out *compiled, e *Like) error {
 		return boolOut(n, vals, valid), nil
 	}
 	return nil
+}
+
+// LIKE ANY / LIKE ALL (and NOT, and ILIKE) over a list of patterns, as the
+// SQL parser spells them: like_any(x, p1, p2, ...). Each match is
+// three-valued (a NULL pattern is unknown) and the list folds like OR
+// (ANY) or AND (ALL); NOT negates each match before folding, as Spark's
+// NotLikeAny/NotLikeAll do.
+func init() {
+	for _, fn := range []string{"like", "ilike"} {
+		for _, all := range []bool{false, true} {
+			for _, not := range []bool{false, true} {
+				name := fn + "_any"
+				if all {
+					name = fn + "_all"
+				}
+				if not {
+					name = "not_" + name
+				}
+				register(&FunctionInfo{Name: name, MinArgs: 2, MaxArgs: -1, Coerce: toStringArgs, Result: returnsNullable(types.Boolean),
+					kernel: likeListKernel(fn == "ilike", all, not)})
+			}
+		}
+	}
+}
+
+func likeListKernel(fold, all, not bool) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		s := c.args[0].(*array.String)
+		pats := make([]*array.String, len(c.args)-1)
+		for j, a := range c.args[1:] {
+			pats[j] = a.(*array.String)
+		}
+		valid := newBitmap(c.mem, c.n, false)
+		vals := newBitmap(c.mem, c.n, false)
+		cache := map[string]*regexp.Regexp{}
+		for i := 0; i < c.n; i++ {
+			if s.IsNull(i) {
+				continue
+			}
+			// decided: ANY found a true, ALL found a false; unknown: a NULL.
+			decided, unknown := false, false
+			for _, p := range pats {
+				if p.IsNull(i) {
+					unknown = true
+					continue
+				}
+				pat := p.Value(i)
+				re, ok := cache[pat]
+				if !ok {
+					var err error
+					if re, err = likeRegexp(pat); err == nil && fold {
+						re, err = regexp.Compile("(?i)" + re.String())
+					}
+					if err != nil {
+						valid.buf.Release()
+						vals.buf.Release()
+						return nil, fmt.Errorf("expr: LIKE pattern %q: %w", pat, err)
+					}
+					cache[pat] = re
+				}
+				if m := re.MatchString(s.Value(i)) != not; m != all {
+					decided = true
+					break
+				}
+			}
+			switch {
+			case decided:
+				valid.set(i)
+				vals.setTo(i, !all)
+			case !unknown:
+				valid.set(i)
+				vals.setTo(i, all)
+			}
+		}
+		return boolOut(c.n, vals, valid), nil
+	}
 }

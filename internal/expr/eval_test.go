@@ -114,6 +114,13 @@ func TestComparisonAndLogic(t *testing.T) {
 		{"not in", func(r func(string) Expr) Expr { return &In{Child: r("i"), List: []Expr{Lit(1)}, Not: true} }, types.Boolean, "false true NULL true"},
 		{"like", func(r func(string) Expr) Expr { return &Like{Child: r("s"), Pattern: Lit("a_c%")} }, types.Boolean, "true false NULL false"},
 		{"not like escaped", func(r func(string) Expr) Expr { return &Like{Child: r("s"), Pattern: Lit(`\%`), Not: true} }, types.Boolean, "true true NULL true"},
+		{"like any", func(r func(string) Expr) Expr { return call("like_any", r("s"), Lit("a%"), Lit("1%")) }, types.Boolean, "true true NULL false"},
+		{"like all", func(r func(string) Expr) Expr { return call("like_all", r("s"), Lit("%"), Lit("a%")) }, types.Boolean, "true false NULL false"},
+		{"like any with a NULL pattern", func(r func(string) Expr) Expr { return call("like_any", r("s"), Lit("a%"), Lit(nil)) }, types.Boolean, "true NULL NULL NULL"},
+		{"like all with a NULL pattern", func(r func(string) Expr) Expr { return call("like_all", r("s"), Lit("a%"), Lit(nil)) }, types.Boolean, "NULL false NULL false"},
+		{"not like any", func(r func(string) Expr) Expr { return call("not_like_any", r("s"), Lit("a%"), Lit("%")) }, types.Boolean, "false true NULL true"},
+		{"not like all", func(r func(string) Expr) Expr { return call("not_like_all", r("s"), Lit("a%"), Lit("1%")) }, types.Boolean, "false false NULL true"},
+		{"ilike any", func(r func(string) Expr) Expr { return call("ilike_any", r("s"), Lit("A%")) }, types.Boolean, "true false NULL false"},
 		{"case when", func(r func(string) Expr) Expr {
 			return &CaseWhen{Whens: []When{{Cond: bin(OpGt, r("i"), Lit(0)), Value: Lit("pos")}, {Cond: r("b"), Value: r("s")}}, Else: Lit(0)}
 		}, types.String, "pos 0 0 pos"},
