@@ -65,9 +65,9 @@ type stagedDV struct {
 // remove of the file with its old vector and an add of the same path with
 // the new one (both dataChange=true; the add keeps numRecords and marks
 // its stats tightBounds:false, as Delta writers do). A file left with no
-// row is removed outright. The table's protocol must support the
-// deletionVectors feature (set delta.enableDeletionVectors=true first);
-// the file counts as read for conflict detection.
+// row is removed outright. The table (as the transaction will commit it)
+// must have delta.enableDeletionVectors=true and so the deletionVectors
+// feature; the file counts as read for conflict detection.
 func (tx *Transaction) UpdateDeletionVector(ctx context.Context, f AddFile, rows []uint64) (DVUpdate, error) {
 	if tx.done {
 		return DVUpdate{}, errors.New("delta: update deletion vector: transaction already finished")
@@ -75,6 +75,9 @@ func (tx *Transaction) UpdateDeletionVector(ctx context.Context, f AddFile, rows
 	p := tx.snap.protocol
 	if rp := tx.requiredProtocol(); rp != nil {
 		p = *rp
+	}
+	if !DeletionVectorsEnabled(tx.Metadata()) {
+		return DVUpdate{}, fmt.Errorf("delta: deletion vector for %s: delta.enableDeletionVectors is not true, and the protocol lets writers create vectors only when it is: %w", f.Path, ErrUnsupportedFeature)
 	}
 	if !protocolSupports(p, "deletionVectors") {
 		return DVUpdate{}, fmt.Errorf("delta: deletion vector for %s: the table's protocol (%d, %d) does not support deletionVectors (set delta.enableDeletionVectors=true): %w",

@@ -150,7 +150,8 @@ func BenchmarkEncodeDVBitmap(b *testing.B) {
 			for range b.N {
 				encodeDVBitmap(s)
 			}
-			b.ReportMetric(float64(b.N)*float64(len(s.words)*64)/b.Elapsed().Seconds(), "rows/s")
+			// rows/s counts the deleted rows encoded.
+			b.ReportMetric(float64(b.N)*float64(s.card)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
 }

@@ -477,6 +477,13 @@ func TestUpdateDeletionVectorErrors(t *testing.T) {
 	if _, err := dv.Write(ctx, dvIDs(0, 10), delta.WriteOptions{Properties: map[string]string{"delta.enableDeletionVectors": "true"}}); err != nil {
 		t.Fatal(err)
 	}
+	off, _ := delta.Open(ctx, storage.NewMemory())
+	if _, err := off.Write(ctx, dvIDs(0, 10), delta.WriteOptions{Properties: map[string]string{"delta.enableDeletionVectors": "true"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := off.Write(ctx, dvIDs(0, 0), delta.WriteOptions{Properties: map[string]string{"delta.enableDeletionVectors": "false"}}); err != nil {
+		t.Fatal(err)
+	}
 	first := func(tbl *delta.Table) delta.AddFile { s, _ := tbl.Snapshot(ctx); return s.Files()[0] }
 	stale := first(dv)
 	stale.DeletionVector = &delta.DeletionVector{StorageType: "i", PathOrInlineDv: "00000", SizeInBytes: 1, Cardinality: 1}
@@ -486,17 +493,19 @@ func TestUpdateDeletionVectorErrors(t *testing.T) {
 		file delta.AddFile
 		rows []uint64
 		want error
+		msg  string
 	}{
-		{"feature not supported", plain, first(plain), []uint64{1}, delta.ErrUnsupportedFeature},
-		{"row past the file", dv, first(dv), []uint64{3, 10}, delta.ErrRowOutOfRange},
-		{"not the live vector", dv, stale, []uint64{1}, delta.ErrConcurrentModification},
-		{"not a live file", dv, delta.AddFile{Path: "nope.parquet"}, []uint64{1}, delta.ErrConcurrentModification},
+		{"property not set", plain, first(plain), []uint64{1}, delta.ErrUnsupportedFeature, "delta.enableDeletionVectors is not true"},
+		{"property off", off, first(off), []uint64{1}, delta.ErrUnsupportedFeature, "delta.enableDeletionVectors is not true"},
+		{"row past the file", dv, first(dv), []uint64{3, 10}, delta.ErrRowOutOfRange, "row 10 of a 10-row file"},
+		{"not the live vector", dv, stale, []uint64{1}, delta.ErrConcurrentModification, "not a live file"},
+		{"not a live file", dv, delta.AddFile{Path: "nope.parquet"}, []uint64{1}, delta.ErrConcurrentModification, "nope.parquet: not a live file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tx, _ := tc.tbl.Begin(ctx)
 			defer tx.Abort(ctx)
-			if _, err := tx.UpdateDeletionVector(ctx, tc.file, tc.rows); !errors.Is(err, tc.want) {
-				t.Fatalf("got %v, want %v", err, tc.want)
+			if _, err := tx.UpdateDeletionVector(ctx, tc.file, tc.rows); !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("got %v, want %v saying %q", err, tc.want, tc.msg)
 			}
 		})
 	}
