@@ -110,7 +110,8 @@ func (tx *Transaction) UpdateDeletionVector(ctx context.Context, f AddFile, rows
 		tx.read[f.Path] = true
 	}
 	for _, r := range rows {
-		if r >= uint64(st.numRecords) {
+		// rowSet holds rows below maxDVRow only; no real file gets near.
+		if r >= uint64(st.numRecords) || r >= maxDVRow {
 			return DVUpdate{}, fmt.Errorf("delta: deletion vector for %s: row %d of a %d-row file: %w", f.Path, r, st.numRecords, ErrRowOutOfRange)
 		}
 	}
