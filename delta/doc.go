@@ -34,7 +34,8 @@
 // cannot evaluate: it exposes them (Snapshot.Constraints, Invariants,
 // GeneratedColumns) and writes only with the caller's
 // WriteOptions.Validate. Tables with deletion vectors take appends and
-// overwrites.
+// overwrites, and Transaction.UpdateDeletionVector writes new vectors
+// (RoaringBitmapArray files, dv_write.go) for row-level deletes.
 //
 // Beyond snapshots: Changes and ChangesSince read the change data feed
 // (cdc files, or adds and removes, deletion-vector aware); in-commit

@@ -15,8 +15,9 @@ import (
 // caller's WriteOptions.Validate (feature_constraints.go); columnMapping
 // by writing physical names and ids (feature_column_mapping.go);
 // inCommitTimestamp by Write's commit path (feature_in_commit_timestamp.go).
-// deletionVectors only obliges writers that create vectors (this library
-// writes none) and to remove a file with the vector it has, which every
+// deletionVectors obliges writers to write vectors only on tables with
+// delta.enableDeletionVectors (Transaction.UpdateDeletionVector checks it,
+// dv_write.go) and to remove a file with the vector it has, which every
 // remove here copies from the add.
 var supportedWriterFeatures = map[string]bool{
 	"appendOnly": true, "invariants": true, "checkConstraints": true, "changeDataFeed": true,

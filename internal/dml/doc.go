@@ -6,8 +6,10 @@
 // transaction, recording Spark's operation metrics in commitInfo. On a
 // table with the change data feed it also writes the changed rows (delete,
 // update pre/post-images, insert) as cdc files. It evaluates a table's
-// CHECK constraints over the batches about to be written. Deletion vectors
-// are not written: every DELETE is copy-on-write.
+// CHECK constraints over the batches about to be written. On a table with
+// delta.enableDeletionVectors, DELETE marks rows with deletion vectors and
+// UPDATE marks the old rows and writes only the updated ones (dv.go);
+// otherwise, and for MERGE, changes are copy-on-write.
 //
 // It knows nothing of SQL text or sessions: callers hand it parsed
 // expressions (expr.Expr with unresolved column references), the source of
