@@ -17,12 +17,19 @@ import (
 var aggregates = map[string]struct{ minArgs, maxArgs int }{
 	"count": {1, -1}, "sum": {1, 1}, "avg": {1, 1}, "mean": {1, 1},
 	"min": {1, 1}, "max": {1, 1}, "first": {1, 1}, "last": {1, 1},
+	"bool_and": {1, 1}, "bool_or": {1, 1}, "count_if": {1, 1},
+	"bit_and": {1, 1}, "bit_or": {1, 1}, "bit_xor": {1, 1},
 }
+
+// aggAliases maps other spellings to the names above. every/bool_and is
+// the AND of the non-null booleans, some/any/bool_or their OR: NULL when
+// there are none, as min and max over booleans (false < true) are.
+var aggAliases = map[string]string{"mean": "avg", "every": "bool_and", "some": "bool_or", "any": "bool_or"}
 
 func aggName(call *AggCall) string {
 	n := strings.ToLower(call.Name)
-	if n == "mean" {
-		return "avg"
+	if a, ok := aggAliases[n]; ok {
+		return a
 	}
 	return n
 }
@@ -39,6 +46,12 @@ func coerceAgg(n *AggCall) (Expr, error) {
 		return nil, &AnalysisError{Class: "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
 			Message: fmt.Sprintf("The `%s` requires %d parameters but the actual number is %d.", name, info.minArgs, len(n.Args)),
 			kind:    ErrWrongArgs}
+	}
+	switch name {
+	case "bool_and", "bool_or", "count_if":
+		return coerceAggArg(n, types.Boolean, func(t types.DataType) bool { return types.Equal(t, types.Boolean) }, `"BOOLEAN"`)
+	case "bit_and", "bit_or", "bit_xor":
+		return coerceAggArg(n, types.Long, types.IsIntegral, `"INTEGRAL"`)
 	}
 	if name != "sum" && name != "avg" {
 		return n, nil
@@ -58,6 +71,24 @@ func coerceAgg(n *AggCall) (Expr, error) {
 	return n, nil
 }
 
+// coerceAggArg checks the one argument of n against ok, typing an untyped
+// NULL as nullAs. Strings are not cast: Spark rejects every('true').
+func coerceAggArg(n *AggCall, nullAs types.DataType, ok func(types.DataType) bool, want string) (Expr, error) {
+	t, _, err := TypeOf(n.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case ok(t):
+		return n, nil
+	case isNullT(t):
+		cp := *n
+		cp.Args = []Expr{implicitCast(n.Args[0], t, nullAs)}
+		return &cp, nil
+	}
+	return nil, mismatch("UNEXPECTED_INPUT_TYPE", n, "Parameter 1 requires the %s type, however %q has the type %s.", want, n.Args[0].String(), quoteType(t))
+}
+
 // AggResultType is the result type and nullability of an aggregate call
 // over arguments of argTypes: count is a non-null BIGINT; sum widens
 // integers to BIGINT, floats to DOUBLE and decimal(p,s) to
@@ -67,7 +98,7 @@ func AggResultType(call *AggCall, argTypes []types.DataType) (types.DataType, bo
 	if _, ok := aggregates[name]; !ok {
 		return nil, false, unknownFunction(call.Name)
 	}
-	if name == "count" {
+	if name == "count" || name == "count_if" {
 		return types.Long, false, nil
 	}
 	if len(argTypes) != 1 {
@@ -93,7 +124,11 @@ func AggResultType(call *AggCall, argTypes []types.DataType) (types.DataType, bo
 		if types.IsNumeric(t) {
 			return types.Double, true, nil
 		}
-	default: // min, max, first, last
+	case "bit_and", "bit_or", "bit_xor":
+		if types.IsIntegral(t) {
+			return t, true, nil
+		}
+	default: // min, max, first, last, bool_and, bool_or
 		if orderable(t) {
 			return t, true, nil
 		}
@@ -131,6 +166,14 @@ func NewGroupedAccumulatorAlloc(mem memory.Allocator, call *AggCall, argTypes []
 		return newDistinctAcc(mem, argTypes, acc), nil
 	case "min", "max", "first", "last":
 		return newMinMax(mem, name, argTypes[0])
+	case "bool_and":
+		return newMinMax(mem, "min", argTypes[0])
+	case "bool_or":
+		return newMinMax(mem, "max", argTypes[0])
+	case "count_if":
+		return &countIfAcc{mem: mem}, nil
+	case "bit_and", "bit_or", "bit_xor":
+		return &bitAcc{mem: mem, op: name, t: argTypes[0]}, nil
 	}
 	return nil, fmt.Errorf("expr: aggregate %s: %w", name, ErrUnsupported)
 }

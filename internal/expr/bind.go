@@ -2,7 +2,6 @@ package expr
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/ingotdata/ingot/types"
@@ -77,7 +76,7 @@ func OutputName(e Expr) string {
 
 // IsAggregate reports whether name is an aggregate function.
 func IsAggregate(name string) bool {
-	_, ok := aggregates[strings.ToLower(name)]
+	_, ok := aggregates[aggName(&AggCall{Name: name})]
 	return ok
 }
 

@@ -267,6 +267,8 @@ func TestCoerceErrors(t *testing.T) {
 		{"wrong arity", call("upper", i, i), "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION]", ErrWrongArgs},
 		{"sqrt of boolean", call("sqrt", b), "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
 		{"sum of boolean", &AggCall{Name: "sum", Args: []Expr{b}}, "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
+		{"every of int", &AggCall{Name: "every", Args: []Expr{i}}, "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
+		{"bit_xor of boolean", &AggCall{Name: "bit_xor", Args: []Expr{b}}, "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
 		{"case of int and boolean", &CaseWhen{Whens: []When{{Cond: b, Value: i}}, Else: b}, "[DATATYPE_MISMATCH.DATA_DIFF_TYPES]", ErrDataTypeMismatch},
 		{"cast boolean to date", &Cast{Child: b, To: types.Date}, "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION]", ErrDataTypeMismatch},
 		{"date_add of bigint days", call("date_add", &Literal{Value: int32(0), Type: types.Date}, &Literal{Value: int64(1), Type: types.Long}), "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
