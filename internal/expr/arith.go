@@ -54,7 +54,14 @@ func compileBinary(out *compiled, e *Binary) error {
 			}
 			break
 		}
-		k, err = numericArith(e.Op, lt)
+		switch e.Op {
+		case OpAdd, OpSub, OpMul, OpDiv, OpMod, OpIntDiv:
+			k, err = numericArith(e.Op, lt)
+		case OpBitAnd, OpBitOr, OpBitXor:
+			k, err = bitwiseArith(e.Op, lt)
+		default:
+			err = fmt.Errorf("operator %s: %w", e.Op, ErrUnsupported)
+		}
 		if err != nil {
 			return fmt.Errorf("expr: compile %s: %w", e, err)
 		}
@@ -377,6 +384,22 @@ func compileUnary(out *compiled, e *Unary) error {
 		default:
 			return fmt.Errorf("expr: compile %s: negate %s: %w", e, c.t.SQL(), ErrUnsupported)
 		}
+	case OpBitNot:
+		at := types.ToArrow(c.t)
+		switch c.t.(type) {
+		case types.ByteType:
+			k = bitNotK[int8](at)
+		case types.ShortType:
+			k = bitNotK[int16](at)
+		case types.IntegerType:
+			k = bitNotK[int32](at)
+		case types.LongType:
+			k = bitNotK[int64](at)
+		default:
+			return fmt.Errorf("expr: compile %s: ~ of %s: %w", e, c.t.SQL(), ErrUnsupported)
+		}
+	default:
+		return fmt.Errorf("expr: compile %s: operator %s: %w", e, e.Op, ErrUnsupported)
 	}
 	out.f = func(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
 		a, err := c.f(ctx, mem, b)
@@ -395,6 +418,59 @@ func negK[T physical](at arrow.DataType) func(memory.Allocator, arrow.Array) (ar
 		o := newFixedOut[T](mem, len(av), validityOf(mem, len(av), a))
 		for i := range av {
 			o.vals[i] = -av[i]
+		}
+		return o.finish(at), nil
+	}
+}
+
+type integer interface{ int8 | int16 | int32 | int64 }
+
+func bitwiseArith(op BinaryOperator, t types.DataType) (func(memory.Allocator, arrow.Array, arrow.Array) (arrow.Array, error), error) {
+	at := types.ToArrow(t)
+	switch t.(type) {
+	case types.ByteType:
+		return bitK[int8](op, at), nil
+	case types.ShortType:
+		return bitK[int16](op, at), nil
+	case types.IntegerType:
+		return bitK[int32](op, at), nil
+	case types.LongType:
+		return bitK[int64](op, at), nil
+	}
+	return nil, fmt.Errorf("bitwise %s on %s: %w", op, t.SQL(), ErrUnsupported)
+}
+
+// bitK applies &, | or ^; a one-row right operand is broadcast.
+func bitK[T integer](op BinaryOperator, at arrow.DataType) func(memory.Allocator, arrow.Array, arrow.Array) (arrow.Array, error) {
+	return func(mem memory.Allocator, a, b arrow.Array) (arrow.Array, error) {
+		n := a.Len()
+		av, bv := values[T](a), values[T](b)
+		o := newFixedOut[T](mem, n, validityOf(mem, n, a, b))
+		y := func(i int) T { return bv[i] }
+		if scalarOf(a, b) {
+			c := bv[0]
+			y = func(int) T { return c }
+		}
+		for i := range o.vals {
+			switch op {
+			case OpBitAnd:
+				o.vals[i] = av[i] & y(i)
+			case OpBitOr:
+				o.vals[i] = av[i] | y(i)
+			default:
+				o.vals[i] = av[i] ^ y(i)
+			}
+		}
+		return o.finish(at), nil
+	}
+}
+
+func bitNotK[T integer](at arrow.DataType) func(memory.Allocator, arrow.Array) (arrow.Array, error) {
+	return func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
+		av := values[T](a)
+		o := newFixedOut[T](mem, len(av), validityOf(mem, len(av), a))
+		for i, v := range av {
+			o.vals[i] = ^v
 		}
 		return o.finish(at), nil
 	}

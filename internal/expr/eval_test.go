@@ -83,6 +83,10 @@ func TestArithmetic(t *testing.T) {
 		{"decimal divide by zero", func(r func(string) Expr) Expr { return bin(OpDiv, r("m"), r("z")) }, dec(16, 13), "NULL NULL NULL NULL"},
 		{"decimal mod", func(r func(string) Expr) Expr { return bin(OpMod, r("m"), Lit(1)) }, dec(3, 2), "0.25 0.00 NULL 0.99"},
 		{"decimal plus double is double", func(r func(string) Expr) Expr { return bin(OpAdd, r("m"), r("d")) }, types.Double, "2.75 NaN NULL 999.49"},
+		{"bitwise and", func(r func(string) Expr) Expr { return bin(OpBitAnd, r("i"), r("j")) }, types.Integer, "0 0 NULL 1"},
+		{"bitwise or widens", func(r func(string) Expr) Expr { return bin(OpBitOr, r("i"), Lit(int64(4))) }, types.Long, "5 -3 NULL 2147483647"},
+		{"bitwise xor", func(r func(string) Expr) Expr { return bin(OpBitXor, r("l"), r("l")) }, types.Long, "0 0 NULL 0"},
+		{"bitwise not", func(r func(string) Expr) Expr { return &Unary{Op: OpBitNot, Child: r("i")} }, types.Integer, "-2 6 NULL -2147483648"},
 	})
 }
 
@@ -261,6 +265,8 @@ func TestCoerceErrors(t *testing.T) {
 		{"int plus boolean", bin(OpAdd, i, b), "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES]", ErrDataTypeMismatch},
 		{"boolean plus boolean", bin(OpAdd, b, b), "[DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE]", ErrDataTypeMismatch},
 		{"int equals boolean", bin(OpEq, i, b), "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES]", ErrDataTypeMismatch},
+		{"bitwise and of boolean", bin(OpBitAnd, i, b), "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES]", ErrDataTypeMismatch},
+		{"bitwise not of boolean", &Unary{Op: OpBitNot, Child: b}, "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
 		{"array ordering", bin(OpLt, a, a), "[DATATYPE_MISMATCH.INVALID_ORDERING_TYPE]", ErrDataTypeMismatch},
 		{"and of int", bin(OpAnd, i, b), "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE]", ErrDataTypeMismatch},
 		{"unknown function", call("no_such_fn", i), "[UNRESOLVED_ROUTINE]", ErrUnknownFunction},

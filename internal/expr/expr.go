@@ -90,6 +90,10 @@ const (
 	// quotient as BIGINT, NULL for a zero divisor. Its text matches the
 	// operator kind the SQL parser has always produced.
 	OpIntDiv BinaryOperator = "DIV"
+	// Bitwise operators on integers (the operand types widened to one).
+	OpBitAnd BinaryOperator = "&"
+	OpBitOr  BinaryOperator = "|"
+	OpBitXor BinaryOperator = "^"
 )
 
 // Binary applies Op to Left and Right.
@@ -106,6 +110,7 @@ const (
 	OpNeg       UnaryOperator = "-"
 	OpIsNull    UnaryOperator = "IS NULL"
 	OpIsNotNull UnaryOperator = "IS NOT NULL"
+	OpBitNot    UnaryOperator = "~"
 )
 
 // Unary applies Op to Child.

@@ -195,6 +195,13 @@ func coerceNode(e Expr) (Expr, error) {
 				return nil, err
 			}
 			return &Unary{Op: n.Op, Child: c}, nil
+		case OpBitNot:
+			switch {
+			case isNullT(t):
+				return &Unary{Op: n.Op, Child: implicitCast(n.Child, t, types.Integer)}, nil
+			case !types.IsIntegral(t):
+				return nil, mismatch("UNEXPECTED_INPUT_TYPE", n, "Parameter 1 requires the \"INTEGRAL\" type, however %q has the type %s.", n.Child.String(), quoteType(t))
+			}
 		case OpNeg:
 			switch {
 			case isString(t) || isNullT(t):
@@ -349,6 +356,9 @@ func coerceBinary(n *Binary) (Expr, error) {
 		}
 		return &Binary{Op: n.Op, Left: implicitCast(n.Left, lt, t), Right: implicitCast(n.Right, rt, t)}, nil
 	}
+	if isBitwise(n.Op) {
+		return coerceBitwise(n, lt, rt)
+	}
 	// Arithmetic. Strings (and untyped NULLs) count as DOUBLE, as in Spark's
 	// non-ANSI PromoteStrings rule.
 	ol, or := lt, rt
@@ -393,6 +403,32 @@ func coerceBinary(n *Binary) (Expr, error) {
 		target = types.Long
 	}
 	return &Binary{Op: n.Op, Left: implicitCast(n.Left, ol, target), Right: implicitCast(n.Right, or, target)}, nil
+}
+
+func isBitwise(op BinaryOperator) bool { return op == OpBitAnd || op == OpBitOr || op == OpBitXor }
+
+// coerceBitwise brings two integral operands to the wider one (an untyped
+// NULL takes the other side's type); anything else is an error, as
+// Spark's bitwise operators take only integral types.
+func coerceBitwise(n *Binary, lt, rt types.DataType) (Expr, error) {
+	ol, or := lt, rt
+	if isNullT(lt) {
+		lt = rt
+	}
+	if isNullT(rt) {
+		rt = lt
+	}
+	if isNullT(lt) {
+		lt, rt = types.Integer, types.Integer
+	}
+	if !types.IsIntegral(lt) || !types.IsIntegral(rt) {
+		if types.Equal(ol, or) {
+			return nil, mismatch("BINARY_OP_WRONG_TYPE", n, "the binary operator requires the input type \"INTEGRAL\", not %s.", quoteType(lt))
+		}
+		return nil, mismatch("BINARY_OP_DIFF_TYPES", n, "the left and right operands of the binary operator have incompatible types (%s and %s).", quoteType(ol), quoteType(or))
+	}
+	t, _ := widerNumeric(lt, rt)
+	return &Binary{Op: n.Op, Left: implicitCast(n.Left, ol, t), Right: implicitCast(n.Right, or, t)}, nil
 }
 
 // arithResultType is the type of an arithmetic Binary whose operands Coerce
