@@ -481,45 +481,19 @@ func (r sessionResolver) ResolveTable(ctx context.Context, name sql.TableName, t
 // resolveRelation is the plan for a table named in SQL: a catalog table or
 // delta.`path`, at the time-travel version if given.
 func (s *Session) resolveRelation(ctx context.Context, name sql.TableName, tt *sql.TimeTravel) (plan.Node, error) {
-	if name.IsPath() {
-		if name.Format != "" && name.Format != "delta" {
-			return nil, fmt.Errorf("ingot: [UNSUPPORTED_DATA_SOURCE] %s.`%s`: only delta tables are addressed by path", name.Format, name.Path)
-		}
-		t, err := openDelta(ctx, name.Path)
-		if err != nil {
-			return nil, err
-		}
-		version, err := s.timeTravelVersion(ctx, t, tt)
-		if err != nil {
-			return nil, err
-		}
-		snap, err := snapshotAt(ctx, t, version)
-		if err != nil {
-			return nil, fmt.Errorf("ingot: delta.`%s`: %w", name.Path, err)
-		}
-		return &plan.Scan{Source: &source.DeltaSnapshot{Table: t, Snapshot: snap, Pinned: version >= 0, Label: "delta.`" + name.Path + "`"}}, nil
-	}
-	tn, err := s.catalogName(name)
+	dt, err := s.openTarget(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	ct, err := s.catalog.GetTable(ctx, tn.db, tn.table)
+	version, err := s.timeTravelVersion(ctx, dt.table, tt)
 	if err != nil {
 		return nil, err
 	}
-	t, err := openDelta(ctx, ct.Location)
+	snap, err := snapshotAt(ctx, dt.table, version)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ingot: %s: %w", dt.label, err)
 	}
-	version, err := s.timeTravelVersion(ctx, t, tt)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := snapshotAt(ctx, t, version)
-	if err != nil {
-		return nil, fmt.Errorf("ingot: table %s: %w", ct.Ident(), err)
-	}
-	return &plan.Scan{Source: &source.DeltaSnapshot{Table: t, Snapshot: snap, Pinned: version >= 0, Label: "spark_catalog." + ct.Database + "." + ct.Name}, Alias: ct.Name}, nil
+	return &plan.Scan{Source: &source.DeltaSnapshot{Table: dt.table, Snapshot: snap, Pinned: version >= 0, Label: dt.label}, Alias: dt.name}, nil
 }
 
 // timeTravelVersion is the version VERSION AS OF or TIMESTAMP AS OF names

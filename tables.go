@@ -10,6 +10,7 @@ import (
 
 	"github.com/ingotdata/ingot/delta"
 	"github.com/ingotdata/ingot/internal/catalog"
+	"github.com/ingotdata/ingot/internal/sql"
 	"github.com/ingotdata/ingot/storage"
 )
 
@@ -137,4 +138,47 @@ func (s *Session) ensureTable(ctx context.Context, name string) (ct catalog.Tabl
 	}
 	ct, err = s.catalog.GetTable(ctx, tn.db, tn.table)
 	return ct, true, err
+}
+
+// deltaTarget is a Delta table named in a DML or DDL statement.
+type deltaTarget struct {
+	table *delta.Table
+	// label names the table in messages and DESCRIBE DETAIL: the catalog
+	// name spark_catalog.db.t, or delta.`path`.
+	label    string
+	name     string // the bare table name ("" for a path)
+	db       string // the catalog database ("" for a path)
+	location string
+}
+
+func (s *Session) openTarget(ctx context.Context, n sql.TableName) (*deltaTarget, error) {
+	if n.IsPath() {
+		if n.Format != "" && n.Format != "delta" {
+			return nil, fmt.Errorf("ingot: [UNSUPPORTED_DATA_SOURCE] %s.`%s`: only delta tables are addressed by path", n.Format, n.Path)
+		}
+		t, err := openDelta(ctx, n.Path)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := t.Exists(ctx); err != nil || !ok {
+			if err == nil {
+				err = delta.ErrNotATable
+			}
+			return nil, fmt.Errorf("ingot: [DELTA_MISSING_DELTA_TABLE] delta.`%s` is not a Delta table: %w", n.Path, err)
+		}
+		return &deltaTarget{table: t, label: "delta.`" + n.Path + "`", location: n.Path}, nil
+	}
+	tn, err := s.catalogName(n)
+	if err != nil {
+		return nil, err
+	}
+	ct, err := s.catalog.GetTable(ctx, tn.db, tn.table)
+	if err != nil {
+		return nil, err
+	}
+	t, err := openDelta(ctx, ct.Location)
+	if err != nil {
+		return nil, err
+	}
+	return &deltaTarget{table: t, label: "spark_catalog." + ct.Database + "." + ct.Name, name: ct.Name, db: ct.Database, location: ct.Location}, nil
 }
