@@ -140,7 +140,8 @@ func (s *Session) ensureTable(ctx context.Context, name string) (ct catalog.Tabl
 	return ct, true, err
 }
 
-// deltaTarget is a Delta table named in a DML or DDL statement.
+// deltaTarget is a Delta table named in SQL or the API: a catalog table or
+// a delta.`path`. openTarget resolves a name to one.
 type deltaTarget struct {
 	table *delta.Table
 	// label names the table in messages and DESCRIBE DETAIL: the catalog
