@@ -36,6 +36,9 @@ func applyTableFeatures(snap *Snapshot, p *writePlan, data types.StructType, rep
 			}
 		}
 	}
+	if err := applyGenerationExpressions(p, replace, opts); err != nil {
+		return err
+	}
 	if err := checkGeneratedColumnsPresent(p.schema, data); err != nil {
 		return err
 	}

@@ -97,6 +97,12 @@ type WriteOptions struct {
 	// aborts the write and deletes the files already written. Setting it
 	// lets writes go to tables with such constraints.
 	Validate func(batch arrow.RecordBatch) error
+	// GeneratedColumns, when the write creates or replaces the schema,
+	// marks these columns (name -> SQL expression) as generated: the
+	// expression is stored as delta.generationExpression in the column's
+	// metadata and the protocol gains generatedColumns. Later writes must
+	// then honour Snapshot.GeneratedColumns.
+	GeneratedColumns map[string]string
 	// DomainMetadata adds a domainMetadata action per entry (domain ->
 	// configuration) to the commit, upgrading the protocol to the
 	// domainMetadata writer feature. Domains starting with "delta." are
