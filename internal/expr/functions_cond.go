@@ -163,3 +163,30 @@ func extremeKernel(greatest bool) kernel {
 		return gather(c.mem, c.ret, c.n, c.args, pick)
 	}
 }
+
+func init() {
+	// nvl2(a, b, c): b when a is not NULL, else c, in b's and c's common type.
+	register(&FunctionInfo{Name: "nvl2", MinArgs: 3, MaxArgs: 3, Coerce: commonArgs(1),
+		Result: func(args []types.DataType, ns []bool) (types.DataType, bool, error) {
+			return args[1], ns[1] || ns[2], nil
+		},
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			// validityOf, not IsValid: a NULL-typed array has no bitmap.
+			set := validityOf(c.mem, c.n, c.args[0])
+			defer set.buf.Release()
+			pick := make([]int, c.n)
+			for i := range pick {
+				pick[i] = 1
+				if set.get(i) {
+					pick[i] = 0
+				}
+			}
+			return gather(c.mem, c.ret, c.n, c.args[1:], pick)
+		}})
+	// typeof(x): the argument's type as Spark prints it ("int", "string").
+	register(&FunctionInfo{Name: "typeof", MinArgs: 1, MaxArgs: 1,
+		Result: func([]types.DataType, []bool) (types.DataType, bool, error) { return types.String, false, nil },
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			return constArray(c.mem, &Literal{Value: c.types[0].SimpleString(), Type: types.String}, c.n)
+		}})
+}

@@ -400,3 +400,80 @@ func init() {
 			}})
 	}
 }
+
+func init() {
+	intRes := returns(types.Integer)
+	register(&FunctionInfo{Name: "dayofyear", MinArgs: 1, MaxArgs: 1, Coerce: toDateArg, Result: intRes,
+		kernel: dateField(func(t time.Time) int { return t.YearDay() })})
+	// weekday: 0 for Monday .. 6 for Sunday.
+	register(&FunctionInfo{Name: "weekday", MinArgs: 1, MaxArgs: 1, Coerce: toDateArg, Result: intRes,
+		kernel: dateField(func(t time.Time) int { return (int(t.Weekday()) + 6) % 7 })})
+	// make_date(y, m, d): NULL for a day that does not exist (non-ANSI).
+	register(&FunctionInfo{Name: "make_date", MinArgs: 3, MaxArgs: 3,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			for i, a := range args {
+				if !isNullT(a) && !types.IsIntegral(a) && !isString(a) {
+					return nil, fmt.Errorf("parameter %d requires the \"INT\" type, however it has the type %s", i+1, quoteType(a))
+				}
+			}
+			return []types.DataType{types.Integer, types.Integer, types.Integer}, nil
+		},
+		Result: returnsNullable(types.Date),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			y, m, d := values[int32](c.args[0]), values[int32](c.args[1]), values[int32](c.args[2])
+			o := newFixedOut[int32](c.mem, c.n, validityOf(c.mem, c.n, c.args...))
+			for i := range o.vals {
+				if m[i] < 1 || m[i] > 12 || d[i] < 1 || int(d[i]) > daysInMonth(int(y[i]), int(m[i])) || y[i] < 1 || y[i] > 9999 {
+					o.valid.clear(i)
+					continue
+				}
+				t := time.Date(int(y[i]), time.Month(m[i]), int(d[i]), 0, 0, 0, 0, time.UTC)
+				o.vals[i] = int32(floorDiv(t.Unix(), 86400))
+			}
+			return o.finish(arrow.FixedWidthTypes.Date32), nil
+		}})
+	// next_day(date, dow): the first date after date falling on dow
+	// ("Mon", "Monday" or "MO", any case); NULL for an unknown day.
+	register(&FunctionInfo{Name: "next_day", MinArgs: 2, MaxArgs: 2,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			out, err := toDateArg(args[:1])
+			if err != nil {
+				return nil, err
+			}
+			return append(out, types.String), nil
+		},
+		Result: returnsNullable(types.Date),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			d, dow := values[int32](c.args[0]), c.args[1].(*array.String)
+			o := newFixedOut[int32](c.mem, c.n, validityOf(c.mem, c.n, c.args...))
+			for i := range o.vals {
+				if !o.valid.get(i) {
+					continue
+				}
+				w, ok := weekdayNamed(dow.Value(i))
+				if !ok {
+					o.valid.clear(i)
+					continue
+				}
+				// 1970-01-01 was a Thursday (weekday 4 with Sunday = 0).
+				today := int((int64(d[i])%7 + 7 + 4) % 7)
+				ahead := (int(w) - today + 7) % 7
+				if ahead == 0 {
+					ahead = 7
+				}
+				o.vals[i] = d[i] + int32(ahead)
+			}
+			return o.finish(arrow.FixedWidthTypes.Date32), nil
+		}})
+}
+
+func weekdayNamed(s string) (time.Weekday, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	for w := time.Sunday; w <= time.Saturday; w++ {
+		full := strings.ToUpper(w.String())
+		if s == full || s == full[:3] || s == full[:2] {
+			return w, true
+		}
+	}
+	return 0, false
+}

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -518,4 +519,111 @@ func widthBucket(v, min, max float64, n int64) (int64, bool) {
 		return n + 1, true
 	}
 	return d2l(float64(n)*(upper-v)/(upper-lower)) + 1, true
+}
+
+func init() {
+	// mod(a, b) is a % b over the operands' common numeric type (NULL for
+	// b = 0), as the operator.
+	register(&FunctionInfo{Name: "mod", MinArgs: 2, MaxArgs: 2,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			ts := append([]types.DataType(nil), args...)
+			for i, t := range ts {
+				if isString(t) {
+					ts[i] = types.Double
+				}
+				if _, dec := t.(decT); dec {
+					return nil, fmt.Errorf("mod of %s: %w", quoteType(t), ErrUnsupported)
+				}
+			}
+			for i, t := range ts {
+				if isNullT(t) {
+					ts[i] = ts[1-i]
+				}
+			}
+			if isNullT(ts[0]) {
+				return []types.DataType{types.Double, types.Double}, nil
+			}
+			t, ok := widerNumeric(ts[0], ts[1])
+			if !ok {
+				return nil, fmt.Errorf("mod requires numeric operands, not %s and %s", quoteType(args[0]), quoteType(args[1]))
+			}
+			return []types.DataType{t, t}, nil
+		},
+		Result: func(args []types.DataType, _ []bool) (types.DataType, bool, error) { return args[0], true, nil },
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			k, err := numericArith(OpMod, c.types[0])
+			if err != nil {
+				return nil, err
+			}
+			return k(c.mem, c.args[0], c.args[1])
+		}})
+	// positive(x) is x; negative(x) is -x (strings as DOUBLE).
+	numArg := func(args []types.DataType) ([]types.DataType, error) {
+		switch {
+		case isString(args[0]) || isNullT(args[0]):
+			return []types.DataType{types.Double}, nil
+		case types.IsNumeric(args[0]):
+			return []types.DataType{nil}, nil
+		}
+		return nil, fmt.Errorf("parameter 1 requires the \"NUMERIC\" type, however it has the type %s", quoteType(args[0]))
+	}
+	sameType := func(args []types.DataType, ns []bool) (types.DataType, bool, error) { return args[0], ns[0], nil }
+	register(&FunctionInfo{Name: "positive", MinArgs: 1, MaxArgs: 1, Coerce: numArg, Result: sameType,
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			c.args[0].Retain()
+			return c.args[0], nil
+		}})
+	register(&FunctionInfo{Name: "negative", MinArgs: 1, MaxArgs: 1, Coerce: numArg, Result: sameType,
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			ev, err := Compile(&Unary{Op: OpNeg, Child: &BoundRef{Index: 0, Name: "x", Type: c.types[0], Nullable: true}})
+			if err != nil {
+				return nil, err
+			}
+			rec := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "x", Type: c.args[0].DataType(), Nullable: true}}, nil), []arrow.Array{c.args[0]}, int64(c.n))
+			defer rec.Release()
+			return ev.Eval(WithAllocator(context.Background(), c.mem), rec)
+		}})
+	// getbit(x, pos): bit pos of x (0 = least significant) as TINYINT; a
+	// position outside the type's width is an error.
+	register(&FunctionInfo{Name: "getbit", MinArgs: 2, MaxArgs: 2,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			if !isNullT(args[0]) && !types.IsIntegral(args[0]) || !isNullT(args[1]) && !types.IsIntegral(args[1]) {
+				return nil, fmt.Errorf("getbit requires integral arguments, not %s and %s", quoteType(args[0]), quoteType(args[1]))
+			}
+			return []types.DataType{nil, types.Integer}, nil
+		},
+		Result: returns(types.Byte),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			width := int32(64)
+			switch c.types[0].(type) {
+			case types.ByteType:
+				width = 8
+			case types.ShortType:
+				width = 16
+			case types.IntegerType, types.NullType:
+				width = 32
+			}
+			r, err := intReader(c.args[0])
+			if isNullT(c.types[0]) {
+				r, err = func(int) int64 { return 0 }, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			pos := values[int32](c.args[1])
+			o := newFixedOut[int8](c.mem, c.n, validityOf(c.mem, c.n, c.args...))
+			for i := range o.vals {
+				if !o.valid.get(i) {
+					continue
+				}
+				if pos[i] < 0 || pos[i] >= width {
+					o.buf.Release()
+					o.valid.buf.Release()
+					return nil, &AnalysisError{Class: "INVALID_PARAMETER_VALUE.BIT_POSITION_RANGE", kind: ErrInvalidArgument,
+						Message: fmt.Sprintf("The value of parameter(s) `pos` in `getbit` is invalid: Expects a value in [0, %d), but got %d.", width, pos[i])}
+				}
+				o.vals[i] = int8(r(i) >> pos[i] & 1)
+			}
+			return o.finish(arrow.PrimitiveTypes.Int8), nil
+		}})
 }

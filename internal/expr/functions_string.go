@@ -296,3 +296,85 @@ func luhn(s string) bool {
 	}
 	return sum%10 == 0
 }
+
+func init() {
+	strInt := func(args []types.DataType) ([]types.DataType, error) {
+		out := []types.DataType{types.String, types.Integer, types.String}[:len(args)]
+		if !isNullT(args[1]) && !types.IsNumeric(args[1]) && !isString(args[1]) {
+			return nil, errorf("parameter 2 requires the \"INT\" type, however it has the type %s", quoteType(args[1]))
+		}
+		return out, nil
+	}
+	// left/right(s, n): the first/last n characters, "" for n <= 0.
+	for _, right := range []bool{false, true} {
+		name := "left"
+		if right {
+			name = "right"
+		}
+		register(&FunctionInfo{Name: name, MinArgs: 2, MaxArgs: 2, Coerce: strInt, Result: returns(types.String),
+			kernel: padKernel(func(s []rune, n int, _ []rune) string {
+				switch {
+				case n <= 0:
+					return ""
+				case n >= len(s):
+					return string(s)
+				case right:
+					return string(s[len(s)-n:])
+				}
+				return string(s[:n])
+			})})
+	}
+	// lpad/rpad(s, n[, pad=" "]): s cut or padded to n characters; "" for
+	// n <= 0; an empty pad only cuts.
+	for _, right := range []bool{false, true} {
+		name := "lpad"
+		if right {
+			name = "rpad"
+		}
+		register(&FunctionInfo{Name: name, MinArgs: 2, MaxArgs: 3, Coerce: strInt, Result: returns(types.String),
+			kernel: padKernel(func(s []rune, n int, pad []rune) string {
+				if n <= 0 {
+					return ""
+				}
+				if n <= len(s) || len(pad) == 0 {
+					return string(s[:min(n, len(s))])
+				}
+				fill := make([]rune, 0, n-len(s))
+				for len(fill) < n-len(s) {
+					fill = append(fill, pad[len(fill)%len(pad)])
+				}
+				if right {
+					return string(s) + string(fill)
+				}
+				return string(fill) + string(s)
+			})})
+	}
+}
+
+// padKernel runs f over (string, int[, string]) rows; NULL in, NULL out.
+func padKernel(f func(s []rune, n int, pad []rune) string) kernel {
+	return func(c *callArgs) (arrow.Array, error) {
+		s := c.args[0].(*array.String)
+		n := values[int32](c.args[1])
+		var pad *array.String
+		if len(c.args) > 2 {
+			pad = c.args[2].(*array.String)
+		}
+		valid := validityOf(c.mem, c.n, c.args...)
+		defer valid.buf.Release()
+		bld := array.NewStringBuilder(c.mem)
+		defer bld.Release()
+		for i := 0; i < c.n; i++ {
+			if !valid.get(i) {
+				bld.AppendNull()
+				continue
+			}
+			p := []rune{' '}
+			if pad != nil {
+				p = []rune(pad.Value(i))
+			}
+			bld.Append(f([]rune(s.Value(i)), int(n[i]), p))
+		}
+		return bld.NewArray(), nil
+	}
+}
