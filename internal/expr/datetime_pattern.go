@@ -319,3 +319,100 @@ func (d *dtParse) zone(s string) (string, bool) {
 	d.offset = sign * secs
 	return s, true
 }
+
+// formatWithPattern prints t (UTC) with a compiled Spark pattern: numbers
+// padded to their letter count, text fields by count (MMM Jan, MMMM
+// January), S the leading fraction digits, optional sections printed in
+// full, and zone offsets of the session zone, UTC.
+func formatWithPattern(fs []patField, t time.Time) string {
+	var b strings.Builder
+	appendFormatted(&b, fs, t)
+	return b.String()
+}
+
+func appendFormatted(b *strings.Builder, fs []patField, t time.Time) {
+	pad := func(v, width int) {
+		s := fmt.Sprint(v)
+		if v < 0 {
+			s = fmt.Sprint(-v)
+			b.WriteByte('-')
+		}
+		for k := len(s); k < width; k++ {
+			b.WriteByte('0')
+		}
+		b.WriteString(s)
+	}
+	for _, f := range fs {
+		switch {
+		case f.optional != nil:
+			appendFormatted(b, f.optional, t)
+			continue
+		case f.letter == 0:
+			b.WriteString(f.literal)
+			continue
+		}
+		n := f.count
+		switch f.letter {
+		case 'y':
+			if n == 2 {
+				pad(t.Year()%100, 2)
+			} else {
+				pad(t.Year(), n)
+			}
+		case 'M':
+			switch {
+			case n >= 4:
+				b.WriteString(t.Month().String())
+			case n == 3:
+				b.WriteString(t.Month().String()[:3])
+			default:
+				pad(int(t.Month()), n)
+			}
+		case 'd':
+			pad(t.Day(), n)
+		case 'H':
+			pad(t.Hour(), n)
+		case 'h':
+			h := t.Hour() % 12
+			if h == 0 {
+				h = 12
+			}
+			pad(h, n)
+		case 'm':
+			pad(t.Minute(), n)
+		case 's':
+			pad(t.Second(), n)
+		case 'S':
+			frac := fmt.Sprintf("%09d", t.Nanosecond())
+			for len(frac) < n {
+				frac += "0"
+			}
+			b.WriteString(frac[:n])
+		case 'a':
+			if t.Hour() < 12 {
+				b.WriteString("AM")
+			} else {
+				b.WriteString("PM")
+			}
+		case 'E':
+			if n >= 4 {
+				b.WriteString(t.Weekday().String())
+			} else {
+				b.WriteString(t.Weekday().String()[:3])
+			}
+		case 'X':
+			b.WriteString("Z") // X prints Z for a zero offset
+		case 'x':
+			b.WriteString([]string{"+00", "+0000", "+00:00", "+0000", "+00:00"}[min(n, 5)-1])
+		case 'Z':
+			switch {
+			case n <= 3:
+				b.WriteString("+0000")
+			case n == 4:
+				b.WriteString("GMT")
+			default:
+				b.WriteString("Z")
+			}
+		}
+	}
+}

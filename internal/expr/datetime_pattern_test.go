@@ -69,3 +69,33 @@ func TestParsePatternErrors(t *testing.T) {
 		})
 	}
 }
+
+// date_format with Spark patterns; expected strings are Spark 3.5's for
+// the same instant in UTC (datetime-formatting.sql).
+func TestFormatWithPattern(t *testing.T) {
+	for _, tc := range []struct{ name, pattern, want string }{
+		{"years", "y yy yyy yyyy yyyyy yyyyyy", "1582 82 1582 1582 01582 001582"},
+		{"months", "M MM MMM MMMM", "5 05 May May"},
+		{"days and hours", "d dd H HH h hh", "31 31 19 19 7 07"},
+		{"fractions", "S SS SSS SSSS SSSSSS SSSSSSSSS", "1 12 123 1230 123000 123000000"},
+		{"am pm and weekday", "a E EEEE", "PM Mon Monday"},
+		{"optional section printed", "[yyyy-MM-dd HH:mm:ss]", "1582-05-31 19:40:35"},
+		{"quotes", "姚123'GyYqQ'''", "姚123GyYqQ'"},
+		{"lone quote pair", "''", "'"},
+		{"empty", "", ""},
+		{"utc offsets", "XXX xx Z", "Z +0000 +0000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := checked(t)
+			rec := newBatch(t, mem, col("ts", types.Timestamp, "1582-05-31 19:40:35.123"))
+			defer rec.Release()
+			_, got, err := evalExpr(t, mem, call("date_format", ref(rec, "ts"), Lit(tc.pattern)), rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0] != tc.want {
+				t.Errorf("date_format(%q) = %q, want %q", tc.pattern, got[0], tc.want)
+			}
+		})
+	}
+}

@@ -165,14 +165,13 @@ func parseArgs(target types.DataType) func([]types.DataType) ([]types.DataType, 
 	}
 }
 
-// formatArg reads a constant Spark datetime pattern and translates it to a
-// Go layout.
-func (c *callArgs) formatArg(i int, def string) (string, error) {
+// formatArg reads and compiles a constant Spark datetime pattern.
+func (c *callArgs) formatArg(i int, def string) ([]patField, error) {
 	pat, err := c.patternArg(i, def)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return goLayout(pat)
+	return compileDatetimePattern(pat)
 }
 
 // patternArg is the Spark datetime pattern given as argument i, or def.
@@ -236,7 +235,7 @@ func parseKernel(target types.DataType) kernel {
 	}
 }
 
-func formatTimes(c *callArgs, a arrow.Array, at func(i int) time.Time, layout string) arrow.Array {
+func formatTimes(c *callArgs, a arrow.Array, at func(i int) time.Time, layout []patField) arrow.Array {
 	bld := array.NewStringBuilder(c.mem)
 	defer bld.Release()
 	for i := 0; i < c.n; i++ {
@@ -244,100 +243,9 @@ func formatTimes(c *callArgs, a arrow.Array, at func(i int) time.Time, layout st
 			bld.AppendNull()
 			continue
 		}
-		bld.Append(at(i).Format(layout))
+		bld.Append(formatWithPattern(layout, at(i)))
 	}
 	return bld.NewArray()
-}
-
-// goLayout translates the common letters of Spark's datetime patterns
-// (yyyy MM dd HH mm ss SSS a EEE MMM, quoted literals) into a Go layout.
-func goLayout(p string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(p); {
-		c := p[i]
-		j := i
-		for j < len(p) && p[j] == c {
-			j++
-		}
-		n := j - i
-		switch c {
-		case '\'':
-			end := strings.IndexByte(p[i+1:], '\'')
-			if end < 0 {
-				return "", fmt.Errorf("unterminated quote in datetime pattern %q", p)
-			}
-			b.WriteString(p[i+1 : i+1+end])
-			i += end + 2
-			continue
-		case 'y':
-			if n == 2 {
-				b.WriteString("06")
-			} else {
-				b.WriteString("2006")
-			}
-		case 'M':
-			switch {
-			case n == 1:
-				b.WriteString("1")
-			case n == 2:
-				b.WriteString("01")
-			case n == 3:
-				b.WriteString("Jan")
-			default:
-				b.WriteString("January")
-			}
-		case 'd':
-			if n == 1 {
-				b.WriteString("2")
-			} else {
-				b.WriteString("02")
-			}
-		case 'H':
-			b.WriteString("15")
-		case 'h':
-			if n == 1 {
-				b.WriteString("3")
-			} else {
-				b.WriteString("03")
-			}
-		case 'm':
-			if n == 1 {
-				b.WriteString("4")
-			} else {
-				b.WriteString("04")
-			}
-		case 's':
-			if n == 1 {
-				b.WriteString("5")
-			} else {
-				b.WriteString("05")
-			}
-		case 'S':
-			// Go spells fractional seconds ".000"; the dot is usually the
-			// pattern's own literal, already written.
-			if i == 0 || p[i-1] != '.' {
-				b.WriteString(".")
-			}
-			b.WriteString(strings.Repeat("0", n))
-		case 'a':
-			b.WriteString("PM")
-		case 'E':
-			if n <= 3 {
-				b.WriteString("Mon")
-			} else {
-				b.WriteString("Monday")
-			}
-		case 'X', 'Z', 'x':
-			b.WriteString("Z07:00")
-		default:
-			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-				return "", fmt.Errorf("datetime pattern letter %q in %q: %w", c, p, ErrUnsupported)
-			}
-			b.WriteString(p[i:j])
-		}
-		i = j
-	}
-	return b.String(), nil
 }
 
 func init() {
