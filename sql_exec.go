@@ -338,6 +338,7 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 		return nil, err
 	}
 	var data batch.Reader
+	var generated map[string]string
 	if st.As != nil {
 		q, err := s.execStatement(ctx, st.As)
 		if err != nil {
@@ -350,6 +351,9 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 		schema := types.StructType{}
 		for _, c := range st.Columns {
 			schema.Fields = append(schema.Fields, types.StructField{Name: c.Name, Type: c.Type, Nullable: !c.NotNull})
+		}
+		if generated, err = generationExpressions(st.Columns, schema); err != nil {
+			return nil, err
 		}
 		if len(schema.Fields) == 0 {
 			if ok, _ := t.Exists(ctx); !ok {
@@ -373,7 +377,7 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 		}
 		if _, err := t.Write(ctx, data, delta.WriteOptions{Mode: mode, PartitionBy: st.PartitionBy, Operation: op,
 			Properties: props, Name: ct.Name, Description: deref(st.Comment), OverwriteSchema: st.OrReplace,
-			KeepNullability: st.As == nil}); err != nil {
+			KeepNullability: st.As == nil, GeneratedColumns: generated, ConstraintsChecked: len(generated) > 0}); err != nil {
 			return nil, fmt.Errorf("ingot: create table %s: %w", location, err)
 		}
 	}
@@ -401,11 +405,22 @@ func (s *Session) insert(ctx context.Context, st *sql.Insert) (*DataFrame, error
 	// Spark's INSERT matches columns by position and casts to the table's
 	// types; a column list reorders (missing columns become NULL).
 	tschema := tdf.Schema()
+	gen := generatedOf(target)
 	cols := st.Columns
+	qcols := q.Columns()
 	if len(cols) == 0 {
 		cols = tschema.Names()
+		if len(gen) > 0 && len(qcols) == len(cols)-len(gen) {
+			// Without a column list, a query lacking exactly the generated
+			// columns fills the others in order; the write computes them.
+			cols = cols[:0:0]
+			for _, f := range tschema.Fields {
+				if _, ok := gen[f.Name]; !ok {
+					cols = append(cols, f.Name)
+				}
+			}
+		}
 	}
-	qcols := q.Columns()
 	if len(qcols) != len(cols) {
 		return nil, fmt.Errorf("ingot: [INSERT_COLUMN_ARITY_MISMATCH.%s] Cannot write to %s: the query has %d columns, the target %d",
 			map[bool]string{true: "TOO_MANY_DATA_COLUMNS", false: "NOT_ENOUGH_DATA_COLUMNS"}[len(qcols) > len(cols)], st.Table, len(qcols), len(cols))
@@ -417,6 +432,9 @@ func (s *Session) insert(ctx context.Context, st *sql.Insert) (*DataFrame, error
 			if strings.EqualFold(c, f.Name) {
 				idx = i
 			}
+		}
+		if _, ok := gen[f.Name]; ok && idx < 0 {
+			continue // computed by the write (constrain)
 		}
 		if idx < 0 {
 			sel = append(sel, Lit(nil).Cast(f.Type).As(f.Name))

@@ -532,9 +532,17 @@ func constrain(ctx context.Context, t *delta.Table, schema types.StructType, dat
 	if err != nil {
 		return nil, false, err
 	}
+	// Generated columns first: a CHECK constraint may read one.
+	gen, err := newGenerator(snap.Schema(), snap.GeneratedColumns(), schema)
+	if err != nil {
+		return nil, false, err
+	}
+	if gen != nil {
+		data, schema = gen.Reader(data), gen.outType
+	}
 	defs := delta.ConstraintsOf(snap.Metadata())
 	if len(defs) == 0 {
-		return data, false, nil
+		return data, gen != nil, nil
 	}
 	var cs []dml.Constraint
 	for name, text := range defs {
