@@ -60,13 +60,21 @@ func init() {
 		kernel: mapStrings(func(a []string) string { return strings.ToUpper(a[0]) })}, "ucase")
 	register(&FunctionInfo{Name: "lower", MinArgs: 1, MaxArgs: 1, Coerce: toStringArgs, Result: str,
 		kernel: mapStrings(func(a []string) string { return strings.ToLower(a[0]) })}, "lcase")
-	// Spark's trim family strips only the space character by default.
-	register(&FunctionInfo{Name: "trim", MinArgs: 1, MaxArgs: 1, Coerce: toStringArgs, Result: str,
-		kernel: mapStrings(func(a []string) string { return strings.Trim(a[0], " ") })})
-	register(&FunctionInfo{Name: "ltrim", MinArgs: 1, MaxArgs: 1, Coerce: toStringArgs, Result: str,
-		kernel: mapStrings(func(a []string) string { return strings.TrimLeft(a[0], " ") })})
-	register(&FunctionInfo{Name: "rtrim", MinArgs: 1, MaxArgs: 1, Coerce: toStringArgs, Result: str,
-		kernel: mapStrings(func(a []string) string { return strings.TrimRight(a[0], " ") })})
+	// Spark's trim family strips only the space character by default; a
+	// second argument (TRIM(chars FROM s), btrim(s, chars)) is the set of
+	// characters to strip.
+	cutset := func(a []string) string {
+		if len(a) > 1 {
+			return a[1]
+		}
+		return " "
+	}
+	register(&FunctionInfo{Name: "trim", MinArgs: 1, MaxArgs: 2, Coerce: toStringArgs, Result: str,
+		kernel: mapStrings(func(a []string) string { return strings.Trim(a[0], cutset(a)) })}, "btrim")
+	register(&FunctionInfo{Name: "ltrim", MinArgs: 1, MaxArgs: 2, Coerce: toStringArgs, Result: str,
+		kernel: mapStrings(func(a []string) string { return strings.TrimLeft(a[0], cutset(a)) })})
+	register(&FunctionInfo{Name: "rtrim", MinArgs: 1, MaxArgs: 2, Coerce: toStringArgs, Result: str,
+		kernel: mapStrings(func(a []string) string { return strings.TrimRight(a[0], cutset(a)) })})
 	register(&FunctionInfo{Name: "concat", MinArgs: 0, MaxArgs: -1, Coerce: toStringArgs, Result: str,
 		kernel: func(c *callArgs) (arrow.Array, error) {
 			if len(c.args) == 0 {
