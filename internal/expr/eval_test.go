@@ -210,6 +210,20 @@ func TestFunctions(t *testing.T) {
 		{"weekday", func(r func(string) Expr) Expr { return call("weekday", r("dt")) }, types.Integer, "3 2 NULL 5"},
 		{"make_date", func(r func(string) Expr) Expr { return call("make_date", Lit(2000), r("j"), Lit(30)) }, types.Date, "NULL NULL 2000-05-30 2000-01-30"},
 		{"next_day", func(r func(string) Expr) Expr { return call("next_day", r("dt"), Lit("mon")) }, types.Date, "2024-03-04 1970-01-05 NULL 2000-01-03"},
+		{"make_timestamp", func(r func(string) Expr) Expr {
+			return call("make_timestamp", Lit(2021), Lit(7), r("j"), Lit(6), Lit(30), Lit(Decimal{Unscaled: "45678", Precision: 5, Scale: 3}))
+		}, types.Timestamp, "2021-07-02 06:30:45.678 2021-07-02 06:30:45.678 2021-07-05 06:30:45.678 2021-07-01 06:30:45.678"},
+		{"make_timestamp 60 seconds rolls over", func(r func(string) Expr) Expr {
+			return call("make_timestamp", Lit(1), Lit(1), Lit(1), Lit(1), Lit(1), Lit(60))
+		}, types.Timestamp, "0001-01-01 01:02:00 0001-01-01 01:02:00 0001-01-01 01:02:00 0001-01-01 01:02:00"},
+		{"make_timestamp fractional 60 is null", func(r func(string) Expr) Expr {
+			return call("make_timestamp", Lit(1), Lit(1), Lit(1), Lit(1), Lit(1), Lit(Decimal{Unscaled: "60007", Precision: 5, Scale: 3}))
+		}, types.Timestamp, "NULL NULL NULL NULL"},
+		{"timestamp_seconds exact decimal", func(r func(string) Expr) Expr {
+			return call("timestamp_seconds", Lit(Decimal{Unscaled: "1230219000123", Precision: 13, Scale: 3}))
+		}, types.Timestamp, "2008-12-25 15:30:00.123 2008-12-25 15:30:00.123 2008-12-25 15:30:00.123 2008-12-25 15:30:00.123"},
+		{"unix_millis", func(r func(string) Expr) Expr { return call("unix_millis", r("ts")) }, types.Long, "1709212455500 -1000 NULL 946684800000"},
+		{"timestamp_millis", func(r func(string) Expr) Expr { return call("timestamp_millis", r("i")) }, types.Timestamp, "1970-01-01 00:00:00.001 1969-12-31 23:59:59.993 NULL 1970-01-25 20:31:23.647"},
 		{"width_bucket", func(r func(string) Expr) Expr { return call("width_bucket", r("d"), Lit(0), Lit(2), Lit(4)) }, types.Long, "4 NULL NULL 0"},
 		{"month of timestamp", func(r func(string) Expr) Expr { return call("month", r("ts")) }, types.Integer, "2 12 NULL 1"},
 		{"dayofmonth", func(r func(string) Expr) Expr { return call("dayofmonth", r("dt")) }, types.Integer, "29 31 NULL 1"},

@@ -2,6 +2,8 @@ package expr
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -384,4 +386,146 @@ func weekdayNamed(s string) (time.Weekday, bool) {
 		}
 	}
 	return 0, false
+}
+
+func init() {
+	// make_timestamp(y, mo, d, h, mi, sec[, zone]): sec is DECIMAL(16,6) in
+	// [0, 60], 60 only without a fraction (rolling to the next minute);
+	// anything that is not a real instant is NULL (non-ANSI). The fields
+	// are read in zone (default the session zone, UTC).
+	register(&FunctionInfo{Name: "make_timestamp", MinArgs: 6, MaxArgs: 7,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			out := []types.DataType{types.Integer, types.Integer, types.Integer, types.Integer, types.Integer,
+				types.DecimalType{Precision: 16, Scale: 6}, types.String}[:len(args)]
+			for i, a := range args[:6] {
+				if !isNullT(a) && !types.IsNumeric(a) && !isString(a) {
+					return nil, fmt.Errorf("parameter %d requires a numeric type, however it has the type %s", i+1, quoteType(a))
+				}
+			}
+			return out, nil
+		},
+		Result: returnsNullable(types.Timestamp),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			f := make([][]int32, 5)
+			for k := range f {
+				f[k] = values[int32](c.args[k])
+			}
+			sec := decValues(c.args[5])
+			var zones *array.String
+			if len(c.args) > 6 {
+				zones = c.args[6].(*array.String)
+			}
+			o := newFixedOut[int64](c.mem, c.n, validityOf(c.mem, c.n, c.args...))
+			for i := range o.vals {
+				if !o.valid.get(i) {
+					continue
+				}
+				loc := time.UTC
+				if zones != nil {
+					l, ok := parseZone(zones.Value(i))
+					if !ok {
+						o.valid.clear(i)
+						continue
+					}
+					loc = l
+				}
+				us, ok := makeTimestamp(f[0][i], f[1][i], f[2][i], f[3][i], f[4][i], sec[i].BigInt().Int64(), loc)
+				if !ok {
+					o.valid.clear(i)
+					continue
+				}
+				o.vals[i] = us
+			}
+			return o.finish(types.ToArrow(types.Timestamp)), nil
+		}})
+}
+
+// makeTimestamp builds an instant from fields, secMicros being the seconds
+// in microseconds; false where Spark returns NULL.
+func makeTimestamp(y, mo, d, h, mi int32, secMicros int64, loc *time.Location) (int64, bool) {
+	if mo < 1 || mo > 12 || d < 1 || int(d) > daysInMonth(int(y), int(mo)) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+		secMicros < 0 || secMicros > 60*microsPerSecond || y < 1 || y > 9999 {
+		return 0, false
+	}
+	if secMicros == 60*microsPerSecond {
+		// 60 seconds is the next minute; 60.5 is no time at all.
+		t := time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), 0, 0, loc).Add(time.Minute)
+		return t.UnixMicro(), true
+	}
+	if secMicros >= 60*microsPerSecond {
+		return 0, false
+	}
+	t := time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), 0, 0, loc)
+	return t.UnixMicro() + secMicros, true
+}
+
+func init() {
+	// timestamp_seconds/millis/micros(n): the instant n units after the
+	// epoch; unix_seconds/millis/micros(ts) the reverse, rounding down;
+	// date_from_unix_date/unix_date the same for days.
+	for name, per := range map[string]int64{"timestamp_seconds": microsPerSecond, "timestamp_millis": 1000, "timestamp_micros": 1} {
+		register(&FunctionInfo{Name: name, MinArgs: 1, MaxArgs: 1,
+			Coerce: func(args []types.DataType) ([]types.DataType, error) {
+				_, dec := args[0].(decT)
+				switch {
+				case per == microsPerSecond && dec:
+					return []types.DataType{nil}, nil // exact, below
+				case per == microsPerSecond && (types.IsNumeric(args[0]) && !types.IsIntegral(args[0])):
+					return []types.DataType{types.Double}, nil
+				case isNullT(args[0]) || types.IsIntegral(args[0]):
+					return []types.DataType{types.Long}, nil
+				}
+				return nil, fmt.Errorf("parameter 1 requires the \"NUMERIC\" type, however it has the type %s", quoteType(args[0]))
+			},
+			Result: returns(types.Timestamp),
+			kernel: func(c *callArgs) (arrow.Array, error) {
+				at := types.ToArrow(types.Timestamp)
+				if d, ok := c.types[0].(decT); ok {
+					v := decValues(c.args[0])
+					return fillFrom(c.mem, c.n, validityOf(c.mem, c.n, c.args[0]), at, func(i int) int64 {
+						q := new(big.Int).Mul(v[i].BigInt(), big.NewInt(microsPerSecond))
+						return q.Quo(q, pow10(d.Scale)).Int64()
+					}), nil
+				}
+				if types.Equal(c.types[0], types.Double) {
+					return mapFixed[float64, int64](c.mem, c.args[0], at, func(s float64) (int64, bool) {
+						if math.IsNaN(s) || math.IsInf(s, 0) {
+							return 0, false
+						}
+						return d2l(s * float64(microsPerSecond)), true
+					}), nil
+				}
+				// Spark multiplies exactly and fails on overflow.
+				for i, v := range values[int64](c.args[0]) {
+					if c.args[0].IsValid(i) && (v > math.MaxInt64/per || v < math.MinInt64/per) {
+						return nil, &AnalysisError{Class: "ARITHMETIC_OVERFLOW", kind: ErrInvalidArgument,
+							Message: fmt.Sprintf("long overflow in %s(%d).", name, v)}
+					}
+				}
+				return mapFixed[int64, int64](c.mem, c.args[0], at, func(v int64) (int64, bool) { return v * per, true }), nil
+			}})
+	}
+	for name, per := range map[string]int64{"unix_seconds": microsPerSecond, "unix_millis": 1000, "unix_micros": 1} {
+		register(&FunctionInfo{Name: name, MinArgs: 1, MaxArgs: 1, Coerce: toTimestampArg, Result: returns(types.Long),
+			kernel: func(c *callArgs) (arrow.Array, error) {
+				return mapFixed[int64, int64](c.mem, c.args[0], arrow.PrimitiveTypes.Int64, func(us int64) (int64, bool) {
+					return floorDiv(us, per), true
+				}), nil
+			}})
+	}
+	register(&FunctionInfo{Name: "unix_date", MinArgs: 1, MaxArgs: 1, Coerce: toDateArg, Result: returns(types.Integer),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			return mapFixed[int32, int32](c.mem, c.args[0], arrow.PrimitiveTypes.Int32, func(d int32) (int32, bool) { return d, true }), nil
+		}})
+	register(&FunctionInfo{Name: "date_from_unix_date", MinArgs: 1, MaxArgs: 1,
+		Coerce: func(args []types.DataType) ([]types.DataType, error) {
+			if !isNullT(args[0]) && !types.IsIntegral(args[0]) {
+				return nil, fmt.Errorf("parameter 1 requires the \"INT\" type, however it has the type %s", quoteType(args[0]))
+			}
+			return []types.DataType{types.Integer}, nil
+		},
+		Result: returns(types.Date),
+		kernel: func(c *callArgs) (arrow.Array, error) {
+			return mapFixed[int32, int32](c.mem, c.args[0], arrow.FixedWidthTypes.Date32, func(d int32) (int32, bool) { return d, true }), nil
+		}})
 }

@@ -30,3 +30,14 @@ func TestDateAddStringDays(t *testing.T) {
 		})
 	}
 }
+
+// timestamp_millis multiplies exactly, as Spark does: overflow fails.
+func TestTimestampMillisOverflow(t *testing.T) {
+	mem := checked(t)
+	rec := newBatch(t, mem, col("l", types.Long, int64(9223372036854775807)))
+	defer rec.Release()
+	_, _, err := evalExpr(t, mem, call("timestamp_millis", ref(rec, "l")), rec)
+	if err == nil || !strings.Contains(err.Error(), "[ARITHMETIC_OVERFLOW]") {
+		t.Errorf("err = %v, want ARITHMETIC_OVERFLOW", err)
+	}
+}
