@@ -450,6 +450,11 @@ func (s *Session) insert(ctx context.Context, st *sql.Insert) (*DataFrame, error
 	if st.Overwrite {
 		w.Mode("overwrite")
 	}
+	if st.ReplaceWhere != nil {
+		// INSERT INTO t REPLACE WHERE cond is an overwrite with the
+		// replaceWhere option (replace_where.go).
+		w.Mode("overwrite").Option("replaceWhere", sql.FormatExpr(st.ReplaceWhere))
+	}
 	if st.Table.IsPath() {
 		return s.empty(), w.Save(ctx, st.Table.Path)
 	}

@@ -146,6 +146,16 @@ func (w *DataFrameWriter) saveTo(ctx context.Context, location string, mode delt
 	if err != nil {
 		return err
 	}
+	if cond, text, err := w.replaceWhereCond(mode); err != nil {
+		return err
+	} else if cond != nil {
+		if data, err = w.checkReplaceWhere(data, text, cond); err != nil {
+			return err
+		}
+		if exists {
+			return w.replaceWhere(ctx, t, location, cond, data)
+		}
+	}
 	_, err = t.Write(ctx, data, delta.WriteOptions{
 		ConstraintsChecked:  checked,
 		Mode:                mode,
