@@ -481,11 +481,22 @@ func init() {
 			kernel: func(c *callArgs) (arrow.Array, error) {
 				at := types.ToArrow(types.Timestamp)
 				if d, ok := c.types[0].(decT); ok {
+					// Exact: a fraction finer than a microsecond is an error,
+					// as Spark's longValueExact ("Rounding necessary").
 					v := decValues(c.args[0])
-					return fillFrom(c.mem, c.n, validityOf(c.mem, c.n, c.args[0]), at, func(i int) int64 {
-						q := new(big.Int).Mul(v[i].BigInt(), big.NewInt(microsPerSecond))
-						return q.Quo(q, pow10(d.Scale)).Int64()
-					}), nil
+					us := make([]int64, c.n)
+					for i := range us {
+						if c.args[0].IsNull(i) {
+							continue
+						}
+						q, m := new(big.Int).QuoRem(new(big.Int).Mul(v[i].BigInt(), big.NewInt(microsPerSecond)), pow10(d.Scale), new(big.Int))
+						if m.Sign() != 0 || !q.IsInt64() {
+							return nil, &AnalysisError{Class: "ARITHMETIC_OVERFLOW", kind: ErrInvalidArgument,
+								Message: fmt.Sprintf("%s(%s): rounding necessary or out of range.", name, v[i].ToString(int32(d.Scale)))}
+						}
+						us[i] = q.Int64()
+					}
+					return fillFrom(c.mem, c.n, validityOf(c.mem, c.n, c.args[0]), at, func(i int) int64 { return us[i] }), nil
 				}
 				if types.Equal(c.types[0], types.Double) {
 					return mapFixed[float64, int64](c.mem, c.args[0], at, func(s float64) (int64, bool) {

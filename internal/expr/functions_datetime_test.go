@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -28,6 +29,17 @@ func TestDateAddStringDays(t *testing.T) {
 				t.Errorf("err = %v, want %s", err, tc.class)
 			}
 		})
+	}
+}
+
+// timestamp_seconds of a decimal finer than microseconds fails in Spark.
+func TestTimestampSecondsRoundingNecessary(t *testing.T) {
+	mem := checked(t)
+	rec := newBatch(t, mem, col("x", types.Integer, int32(1)))
+	defer rec.Release()
+	_, _, err := evalExpr(t, mem, call("timestamp_seconds", Lit(Decimal{Unscaled: "1234567", Precision: 7, Scale: 7})), rec)
+	if !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("err = %v, want ErrInvalidArgument", err)
 	}
 }
 
