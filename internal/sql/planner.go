@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/plan"
@@ -39,6 +40,11 @@ type Resolver interface {
 func PlanQuery(ctx context.Context, q *Query, r Resolver) (plan.Node, error) {
 	if q == nil {
 		return nil, fmt.Errorf("sql: plan: nil query")
+	}
+	// One query sees one current time: constants the planner evaluates
+	// itself (VALUES now(), now()) and the evaluators run later share it.
+	if _, ok := expr.QueryTime(ctx); !ok {
+		ctx = expr.WithQueryTime(ctx, time.Now())
 	}
 	p := &planner{ctx: ctx, r: r}
 	return p.query(q, nil)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/plan"
 )
 
@@ -216,6 +217,9 @@ func (q *Query) waitNext(ctx context.Context, start time.Time, idle bool) error 
 func (q *Query) runBatch(ctx context.Context, t *trigger, batchID int64, start []json.RawMessage, seq OffsetSeq, lastStart time.Time) error {
 	q.tracker.SetStatus(QueryStatus{Message: StatusProcessing, IsDataAvailable: true, IsTriggerActive: true})
 	end := seq.Offsets
+	// current_timestamp() is the batch's timestamp, as in Spark: the same
+	// for every plan the batch runs, and the same again if it is re-run.
+	ctx = expr.WithQueryTime(ctx, time.UnixMilli(seq.Metadata.BatchTimestampMs))
 
 	begin := time.Now()
 	srcs := make(map[*Leaf]plan.Source, len(q.leaves))
