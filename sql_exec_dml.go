@@ -203,7 +203,11 @@ func (s *Session) execUpdate(ctx context.Context, st *sql.Update) (*DataFrame, e
 	if err := checkQualifiers(st.Set, st.Alias, dt.name); err != nil {
 		return nil, err
 	}
-	res, err := dml.Update(ctx, s.dmlTarget(ctx, dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), assignments(st.Set), st.Where)
+	set, err := generatedUpdates(ctx, dt.table, assignments(st.Set))
+	if err != nil {
+		return nil, err
+	}
+	res, err := dml.Update(ctx, s.dmlTarget(ctx, dt, st.Alias, map[string]string{"predicate": predicateParam(st.Where)}), set, st.Where)
 	if err != nil {
 		return nil, fmt.Errorf("ingot: UPDATE %s: %w", dt.label, err)
 	}
@@ -222,6 +226,9 @@ func (s *Session) execMerge(ctx context.Context, st *sql.Merge) (*DataFrame, err
 		return nil, err
 	}
 	if err := checkDMLExprs("MERGE", st.On); err != nil {
+		return nil, err
+	}
+	if err := refuseGeneratedMerge(ctx, dt.table); err != nil {
 		return nil, err
 	}
 	spec := dml.MergeSpec{Source: src, On: st.On}
