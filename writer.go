@@ -30,7 +30,9 @@ func (w *DataFrameWriter) Mode(m string) *DataFrameWriter { w.mode = strings.ToL
 // Format names the output format; only "delta" is written.
 func (w *DataFrameWriter) Format(f string) *DataFrameWriter { w.format = strings.ToLower(f); return w }
 
-// Option sets a writer option (mergeSchema, overwriteSchema, ...).
+// Option sets a writer option (mergeSchema, overwriteSchema, replaceWhere,
+// ...). replaceWhere, with mode overwrite, replaces only the rows matching
+// a SQL predicate (replace_where.go).
 func (w *DataFrameWriter) Option(k string, v any) *DataFrameWriter {
 	w.options[strings.ToLower(k)] = fmt.Sprint(v)
 	return w
