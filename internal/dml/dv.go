@@ -100,31 +100,6 @@ func physicalRows(positions []uint64, n int64, deleted []uint64) []uint64 {
 	return out
 }
 
-// deleteWithDVs finishes a DELETE on a table with deletion vectors: no
-// file is rewritten. Per the protocol a commit without cdc files reads in
-// the change data feed from the vectors themselves, so none are written.
-func deleteWithDVs(ctx context.Context, tx *delta.Transaction, tgt Target, files []delta.AddFile, counts []int64, matched map[int][]uint64, deleted int64, start time.Time) (Result, error) {
-	var idx []int
-	for i, c := range counts {
-		if c > 0 {
-			idx = append(idx, i)
-		}
-	}
-	dv, err := markDeleted(ctx, tx, tgt, files, idx, counts, matched)
-	if err != nil {
-		tx.Abort(ctx)
-		return Result{}, err
-	}
-	m := fileMetrics(map[string]string{"numDeletedRows": itoa(deleted), "numCopiedRows": "0"}, nil, nil, start)
-	dv.into(m)
-	tx.SetOperationMetrics(m)
-	v, err := tx.Commit(ctx, "DELETE", tgt.Params)
-	if err != nil {
-		return Result{}, fmt.Errorf("dml: delete: %w", err)
-	}
-	return Result{Version: v, Affected: deleted, Deleted: deleted, Metrics: m}, nil
-}
-
 // updateWithDVs finishes an UPDATE on a table with deletion vectors: the
 // matched rows are marked deleted in their files and only their new
 // versions are written, to new files; unchanged rows are not copied.
