@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -318,5 +319,27 @@ func TestReadChangeFeedOption(t *testing.T) {
 	}
 	if _, err := s.Read().Option("readChangeFeed", true).Table(ctx, "cf"); err == nil || !strings.Contains(err.Error(), "startingVersion") {
 		t.Fatalf("without a start: err = %v", err)
+	}
+}
+
+// Column invariants (delta.invariants in the column metadata, the form
+// older Delta writers use for per-column checks) are enforced on writes
+// like CHECK constraints.
+func TestColumnInvariantsEnforced(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	loc := filepath.Join(dir, "inv")
+	schema := `{"type":"struct","fields":[{"name":"hr","type":"double","nullable":true,"metadata":{"delta.invariants":"{\"expression\":{\"expression\":\"hr > 0\"}}"}}]}`
+	commit := `{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}` + "\n" +
+		`{"metaData":{"id":"5e1c0f2a-0000-4000-8000-000000000001","format":{"provider":"parquet","options":{}},"schemaString":` +
+		strconv.Quote(schema) + `,"partitionColumns":[],"configuration":{},"createdTime":1700000000000}}` + "\n"
+	writeFile(t, filepath.Join(loc, "_delta_log", "00000000000000000000.json"), commit)
+	must(t).df(s.SQL(ctx, "CREATE TABLE inv USING DELTA LOCATION '"+loc+"'"))
+	if _, err := s.SQL(ctx, "INSERT INTO inv VALUES (-1.5)"); err == nil || !strings.Contains(err.Error(), "invariant(hr)") {
+		t.Fatalf("violating insert: err = %v, want the invariant named", err)
+	}
+	must(t).df(s.SQL(ctx, "INSERT INTO inv VALUES (72.5)"))
+	if got := strings2D(t, must(t).df(s.SQL(ctx, "SELECT hr FROM inv"))); got != "72.5\n" {
+		t.Fatalf("rows = %q, want only the valid one", got)
 	}
 }

@@ -547,17 +547,32 @@ func constrain(ctx context.Context, t *delta.Table, schema types.StructType, dat
 	if gen != nil {
 		data, schema = gen.Reader(data), gen.outType
 	}
+	// CHECK constraints and column invariants (Delta's older form of a
+	// per-column check, delta.invariants in the column metadata) hold the
+	// same way: a row for which one is false or NULL fails the write.
 	defs := delta.ConstraintsOf(snap.Metadata())
-	if len(defs) == 0 {
+	invariants := snap.Invariants()
+	if len(defs) == 0 && len(invariants) == 0 {
 		return data, gen != nil, nil
 	}
 	var cs []dml.Constraint
-	for name, text := range defs {
+	add := func(kind, name, text string) error {
 		e, err := sql.ParseExpr(text)
 		if err != nil {
-			return nil, false, fmt.Errorf("ingot: CHECK constraint %s (%s): %w", name, text, err)
+			return fmt.Errorf("ingot: %s %s (%s): %w", kind, name, text, err)
 		}
 		cs = append(cs, dml.Constraint{Name: name, SQL: text, Expr: e})
+		return nil
+	}
+	for name, text := range defs {
+		if err := add("CHECK constraint", name, text); err != nil {
+			return nil, false, err
+		}
+	}
+	for column, text := range invariants {
+		if err := add("invariant", "invariant("+column+")", text); err != nil {
+			return nil, false, err
+		}
 	}
 	chk, err := dml.NewConstraintChecker(schema, cs)
 	if err != nil {
