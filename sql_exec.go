@@ -421,11 +421,25 @@ func (s *Session) insert(ctx context.Context, st *sql.Insert) (*DataFrame, error
 			}
 		}
 	}
+	seen := map[string]bool{}
+	for _, c := range st.Columns {
+		if tschema.FieldIndex(c) < 0 {
+			return nil, fmt.Errorf("ingot: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name `%s` cannot be resolved. Did you mean one of the following? [%s]", c, strings.Join(tschema.Names(), ", "))
+		}
+		if seen[strings.ToLower(c)] {
+			return nil, fmt.Errorf("ingot: [COLUMN_ALREADY_EXISTS] The column `%s` already exists in the INSERT column list", c)
+		}
+		seen[strings.ToLower(c)] = true
+	}
 	if len(qcols) != len(cols) {
 		return nil, fmt.Errorf("ingot: [INSERT_COLUMN_ARITY_MISMATCH.%s] Cannot write to %s: the query has %d columns, the target %d",
 			map[bool]string{true: "TOO_MANY_DATA_COLUMNS", false: "NOT_ENOUGH_DATA_COLUMNS"}[len(qcols) > len(cols)], st.Table, len(qcols), len(cols))
 	}
-	sel := make([]any, 0, len(tschema.Fields))
+	// The query's columns are taken by position, never by name: a query
+	// may have duplicate or odd names (SELECT 5 AS x, 6 AS x; SELECT * of a
+	// join). Positions refer to the analyzed query's output.
+	qs := q.Schema()
+	exprs := make([]expr.Expr, 0, len(tschema.Fields))
 	for _, f := range tschema.Fields {
 		idx := -1
 		for i, c := range cols {
@@ -436,13 +450,14 @@ func (s *Session) insert(ctx context.Context, st *sql.Insert) (*DataFrame, error
 		if _, ok := gen[f.Name]; ok && idx < 0 {
 			continue // computed by the write (constrain)
 		}
-		if idx < 0 {
-			sel = append(sel, Lit(nil).Cast(f.Type).As(f.Name))
-			continue
+		var e expr.Expr = &expr.Literal{Type: types.Null}
+		if idx >= 0 {
+			qf := qs.Fields[idx]
+			e = &expr.BoundRef{Index: idx, Name: qf.Name, Type: qf.Type, Nullable: qf.Nullable}
 		}
-		sel = append(sel, Col("`"+qcols[idx]+"`").Cast(f.Type).As(f.Name))
+		exprs = append(exprs, &expr.Alias{Child: &expr.Cast{Child: e, To: f.Type}, Name: f.Name})
 	}
-	data := q.Select(sel...)
+	data := s.newDataFrame(&plan.Project{Input: q.analyzed, Exprs: exprs})
 	if data.err != nil {
 		return nil, data.err
 	}
