@@ -307,6 +307,7 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 		if err != nil {
 			return nil, err
 		}
+		var old catalog.Table
 		if exists {
 			switch {
 			case st.IfNotExists:
@@ -314,14 +315,22 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 			case !st.OrReplace:
 				return nil, fmt.Errorf("ingot: [TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create table or view %s because it already exists", name)
 			}
+			if old, err = s.catalog.GetTable(ctx, name.db, name.table); err != nil {
+				return nil, err
+			}
 		}
 		if _, err := s.catalog.GetDatabase(ctx, name.db); err != nil {
 			return nil, err
 		}
 		ct = catalog.Table{Database: name.db, Name: name.table, Provider: "delta", Managed: st.Location == nil, Comment: deref(st.Comment), Properties: map[string]string{}}
-		if st.Location != nil {
+		switch {
+		case st.Location != nil:
 			ct.Location = *st.Location
-		} else {
+		case exists:
+			// Replacing a table without naming a location replaces it where
+			// it is, external or managed.
+			ct.Location, ct.Managed = old.Location, old.Managed
+		default:
 			ct.Location = s.catalog.DefaultTableLocation(name.db, name.table)
 		}
 		for _, p := range st.Properties {
@@ -355,9 +364,23 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 		if generated, err = generationExpressions(st.Columns, schema); err != nil {
 			return nil, err
 		}
-		if len(schema.Fields) == 0 {
-			if ok, _ := t.Exists(ctx); !ok {
-				return nil, errors.New("ingot: [DELTA_SCHEMA_NOT_SET] CREATE TABLE needs columns or AS SELECT when the location holds no table")
+		existing, err := t.Exists(ctx)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case len(schema.Fields) == 0 && !existing:
+			return nil, errors.New("ingot: [DELTA_SCHEMA_NOT_SET] CREATE TABLE needs columns or AS SELECT when the location holds no table")
+		case len(schema.Fields) > 0 && existing && !st.OrReplace:
+			// Registering a table that already exists at the location: the
+			// declared columns must be the table's, as Delta checks.
+			snap, err := t.Snapshot(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if !sameColumns(snap.Schema(), schema) {
+				return nil, fmt.Errorf("ingot: [DELTA_CREATE_TABLE_SCHEMA_MISMATCH] The specified schema does not match the existing schema at %s: specified %s, existing %s",
+					location, schema.SQL(), snap.Schema().SQL())
 			}
 		}
 		data = batch.FromSlice(schema.ArrowSchema())
@@ -367,7 +390,11 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 	if st.OrReplace {
 		mode = delta.ModeOverwrite
 	}
-	if exists, _ := t.Exists(ctx); !exists || st.OrReplace || st.As != nil {
+	existing, err := t.Exists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !existing || st.OrReplace || st.As != nil {
 		op := "CREATE TABLE"
 		if st.As != nil {
 			op = "CREATE TABLE AS SELECT"
@@ -384,6 +411,16 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 	if !st.Name.IsPath() {
 		if err := s.catalog.CreateTable(ctx, ct, true); err != nil {
 			return nil, err
+		}
+		if st.OrReplace {
+			// CreateTable kept an existing entry: make it describe the new
+			// table (location, comment, properties).
+			if err := s.catalog.AlterTable(ctx, ct.Database, ct.Name, func(t *catalog.Table) error {
+				t.Location, t.Managed, t.Comment, t.Properties = ct.Location, ct.Managed, ct.Comment, ct.Properties
+				return nil
+			}); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return s.empty(), nil
@@ -577,4 +614,19 @@ func (s *Session) constTimestamp(e expr.Expr) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("ingot: [INVALID_TIME_TRAVEL_TIMESTAMP_EXPR] TIMESTAMP AS OF needs a constant timestamp, not %s", e.String())
+}
+
+// sameColumns compares two schemas' column names (case-insensitively) and
+// types, ignoring nullability and metadata.
+func sameColumns(a, b types.StructType) bool {
+	if len(a.Fields) != len(b.Fields) {
+		return false
+	}
+	for i := range a.Fields {
+		fa, fb := a.Fields[i], b.Fields[i]
+		if !strings.EqualFold(fa.Name, fb.Name) || fa.Type.SQL() != fb.Type.SQL() {
+			return false
+		}
+	}
+	return true
 }
