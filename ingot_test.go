@@ -343,3 +343,60 @@ func TestColumnInvariantsEnforced(t *testing.T) {
 		t.Fatalf("rows = %q, want only the valid one", got)
 	}
 }
+
+// A stream's sink table honours PartitionBy when the query creates it; the
+// query outlives a cancelled start context; AwaitAnyTermination returns
+// when any query ends.
+func TestStreamingQueryLifecycle(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	in := filepath.Join(dir, "in")
+	writeFile(t, filepath.Join(in, "1.json"), `{"id": 1, "p": "a"}`+"\n"+`{"id": 2, "p": "b"}`+"\n")
+	schema := types.NewStruct(types.Field("id", types.Long), types.Field("p", types.String))
+	df := must(t).df(s.ReadStream().Schema(schema).JSON(ctx, in))
+
+	startCtx, cancel := context.WithCancel(ctx)
+	q, err := df.WriteStream().Trigger(ingot.AvailableNow()).PartitionBy("p").
+		Option("checkpointLocation", filepath.Join(dir, "chk")).ToTable(startCtx, "parted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel() // must not stop the query
+	if err := s.Streams().AwaitAnyTermination(ctx); err != nil {
+		t.Fatalf("AwaitAnyTermination: %v", err)
+	}
+	if err := q.Exception(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := must(t).df(s.Table(ctx, "parted")).Count(ctx); err != nil || n != 2 {
+		t.Fatalf("parted has %d rows (%v), want 2: the query must not stop with its start context", n, err)
+	}
+	for _, p := range []string{"p=a", "p=b"} {
+		if _, err := os.Stat(filepath.Join(s.Warehouse(), "parted", p)); err != nil {
+			t.Errorf("partition directory %s: %v", p, err)
+		}
+	}
+
+	// A never-ending query does not hold AwaitAnyTermination back once
+	// another has ended.
+	s.Streams().ResetTerminated()
+	forever, err := df.WriteStream().Trigger(ingot.ProcessingTime(time.Hour)).
+		Option("checkpointLocation", filepath.Join(dir, "chk2")).Start(ctx, filepath.Join(dir, "t2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forever.Stop()
+	once, err := df.WriteStream().Trigger(ingot.Once()).
+		Option("checkpointLocation", filepath.Join(dir, "chk3")).Start(ctx, filepath.Join(dir, "t3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
+	defer wcancel()
+	if err := s.Streams().AwaitAnyTermination(wctx); err != nil {
+		t.Fatalf("AwaitAnyTermination with one query done: %v", err)
+	}
+	if once.IsActive() {
+		t.Fatal("the Once query should have ended")
+	}
+}

@@ -174,6 +174,13 @@ func (w *DataStreamWriter) OutputMode(m string) *DataStreamWriter {
 	return w
 }
 
+// PartitionBy lays the sink table out in Hive-style directories by these
+// columns (when the query creates it; an existing table keeps its own).
+func (w *DataStreamWriter) PartitionBy(cols ...string) *DataStreamWriter {
+	w.options["partitionby"] = strings.Join(cols, ",")
+	return w
+}
+
 // QueryName names the query (StreamingQuery.Name).
 func (w *DataStreamWriter) QueryName(n string) *DataStreamWriter { w.name = n; return w }
 
@@ -218,8 +225,14 @@ func (w *DataStreamWriter) createIfAbsent(ctx context.Context, location string) 
 	for i := range schema.Fields {
 		schema.Fields[i].Nullable = true
 	}
+	var partitionBy []string
+	if p := strings.TrimSpace(w.options["partitionby"]); p != "" {
+		for _, c := range strings.Split(p, ",") {
+			partitionBy = append(partitionBy, strings.TrimSpace(c))
+		}
+	}
 	_, err = t.Write(ctx, batch.FromSlice(schema.ArrowSchema()), delta.WriteOptions{
-		Mode: delta.ModeIgnore, Operation: "CREATE TABLE", PartitionBy: nil,
+		Mode: delta.ModeIgnore, Operation: "CREATE TABLE", PartitionBy: partitionBy,
 	})
 	if err != nil {
 		return fmt.Errorf("ingot: create streaming sink table %s: %w", location, err)
@@ -251,7 +264,13 @@ func (w *DataStreamWriter) check() error {
 func (w *DataStreamWriter) start(ctx context.Context, location string) (*StreamingQuery, error) {
 	cp := w.options["checkpointlocation"]
 	if cp == "" {
-		return nil, errors.New("ingot: [CHECKPOINT_LOCATION_REQUIRED] checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or spark.sql.streaming.checkpointLocation")
+		// Spark's session default: <spark.sql.streaming.checkpointLocation>/<query name>.
+		if root := w.df.s.GetConf("spark.sql.streaming.checkpointLocation", ""); root != "" && w.name != "" {
+			cp = filepath.Join(root, w.name)
+		}
+	}
+	if cp == "" {
+		return nil, errors.New("ingot: [CHECKPOINT_LOCATION_REQUIRED] checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or spark.sql.streaming.checkpointLocation with a query name")
 	}
 	cpAbs, err := filepath.Abs(cp)
 	if err != nil {
@@ -270,7 +289,11 @@ func (w *DataStreamWriter) start(ctx context.Context, location string) (*Streami
 	sink.Check = func(ctx context.Context, data batch.Reader) (batch.Reader, bool, error) {
 		return constrain(ctx, t, schema, data)
 	}
-	q, err := stream.Start(ctx, stream.Config{
+	// The query outlives the call that starts it: it ends by itself
+	// (AvailableNow, Once), by Stop, or by Session.Close — not when the
+	// caller's context is cancelled, which would end it looking like a
+	// finished query.
+	q, err := stream.Start(context.WithoutCancel(ctx), stream.Config{
 		Name:       w.name,
 		Checkpoint: cpStore,
 		Plan:       w.df.node,
@@ -287,6 +310,25 @@ func (w *DataStreamWriter) start(ctx context.Context, location string) (*Streami
 	return sq, nil
 }
 
+// QueryStatus is what a streaming query is doing now; its String is the
+// dict PySpark prints ({'message': ..., 'isDataAvailable': ..., ...}).
+type QueryStatus = stream.QueryStatus
+
+// QueryProgress describes one micro-batch with Spark's field names; it
+// marshals to the same JSON as Spark's StreamingQueryProgress.
+type QueryProgress = stream.QueryProgress
+
+// SourceProgress, SinkProgress and StateOperatorProgress are the parts of a
+// QueryProgress.
+type (
+	SourceProgress        = stream.SourceProgress
+	SinkProgress          = stream.SinkProgress
+	StateOperatorProgress = stream.StateOperatorProgress
+)
+
+// ErrConcurrentQuery: another run of the same checkpoint is active.
+var ErrConcurrentQuery = stream.ErrConcurrentQuery
+
 // StreamingQuery is a running streaming query, as pyspark's StreamingQuery.
 type StreamingQuery struct {
 	q *stream.Query
@@ -302,13 +344,13 @@ func (q *StreamingQuery) RunID() string { return q.q.RunID() }
 func (q *StreamingQuery) Name() string { return q.q.Name() }
 
 // Status is what the query is doing now.
-func (q *StreamingQuery) Status() stream.QueryStatus { return q.q.Status() }
+func (q *StreamingQuery) Status() QueryStatus { return q.q.Status() }
 
 // LastProgress is the progress of the last batch, or nil before the first.
-func (q *StreamingQuery) LastProgress() *stream.QueryProgress { return q.q.LastProgress() }
+func (q *StreamingQuery) LastProgress() *QueryProgress { return q.q.LastProgress() }
 
 // RecentProgress is the progress of the recent batches, oldest first.
-func (q *StreamingQuery) RecentProgress() []stream.QueryProgress { return q.q.RecentProgress() }
+func (q *StreamingQuery) RecentProgress() []QueryProgress { return q.q.RecentProgress() }
 
 // IsActive reports whether the query is still running.
 func (q *StreamingQuery) IsActive() bool { return q.q.IsActive() }
@@ -352,19 +394,45 @@ func (m *StreamingQueryManager) Active() []*StreamingQuery {
 	return out
 }
 
-// AwaitAnyTermination waits until all started queries have ended and
-// returns the first failure.
+// AwaitAnyTermination waits until any query started since the last
+// ResetTerminated has ended (returning at once if one already has), and
+// returns that query's failure, if any.
 func (m *StreamingQueryManager) AwaitAnyTermination(ctx context.Context) error {
 	m.mu.Lock()
 	qs := append([]*StreamingQuery(nil), m.queries...)
 	m.mu.Unlock()
-	var first error
+	if len(qs) == 0 {
+		return nil
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, len(qs))
 	for _, q := range qs {
-		if err := q.AwaitTermination(ctx); err != nil && first == nil {
-			first = err
+		go func() { done <- q.AwaitTermination(wctx) }()
+	}
+	select {
+	case err := <-done:
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ResetTerminated forgets the queries that have ended, so that
+// AwaitAnyTermination waits for a new termination.
+func (m *StreamingQueryManager) ResetTerminated() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	active := m.queries[:0]
+	for _, q := range m.queries {
+		if q.IsActive() {
+			active = append(active, q)
 		}
 	}
-	return first
+	m.queries = active
 }
 
 func (m *StreamingQueryManager) stopAll() error {
