@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/ingotdata/ingot"
@@ -67,6 +69,20 @@ func repl(ctx context.Context, s *ingot.Session, in io.Reader, out, errOut io.Wr
 			fmt.Fprint(out, "     > ")
 		}
 	}
+	// run executes one statement. At a terminal an error is printed and
+	// the shell goes on, and Ctrl-C cancels only the running statement; a
+	// script piped in stops at its first error, and the command fails.
+	run := func(text string) error {
+		if !interactive {
+			return runScript(ctx, s, text, format, out)
+		}
+		sctx, stop := signal.NotifyContext(context.WithoutCancel(ctx), os.Interrupt)
+		defer stop()
+		if err := runScript(sctx, s, text, format, out); err != nil {
+			fmt.Fprintln(errOut, "Error:", err)
+		}
+		return nil
+	}
 	prompt()
 	for sc.Scan() {
 		pending.WriteString(sc.Text())
@@ -74,15 +90,15 @@ func repl(ctx context.Context, s *ingot.Session, in io.Reader, out, errOut io.Wr
 		text := pending.String()
 		if endsStatement(text) {
 			pending.Reset()
-			if err := runScript(ctx, s, text, format, out); err != nil {
-				fmt.Fprintln(errOut, "Error:", err)
+			if err := run(text); err != nil {
+				return err
 			}
 		}
 		prompt()
 	}
 	if rest := strings.TrimSpace(pending.String()); rest != "" {
-		if err := runScript(ctx, s, rest, format, out); err != nil {
-			fmt.Fprintln(errOut, "Error:", err)
+		if err := run(rest); err != nil {
+			return err
 		}
 	}
 	return sc.Err()
@@ -177,7 +193,11 @@ func jsonValue(v any) any {
 		}
 		return out
 	case float64:
-		if v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Sprint(v)
+		}
+	case float32:
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
 			return fmt.Sprint(v)
 		}
 	}
@@ -205,6 +225,13 @@ func endsStatement(text string) bool {
 			for i < len(text) && text[i] != '\n' {
 				i++
 			}
+			continue
+		case c == '/' && i+1 < len(text) && text[i+1] == '*':
+			end := strings.Index(text[i+2:], "*/")
+			if end < 0 {
+				return false // the comment is still open
+			}
+			i += end + 3
 			continue
 		}
 		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
