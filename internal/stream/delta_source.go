@@ -95,14 +95,16 @@ func (s *DeltaSourceSpec) Name() string { return s.Label }
 // SourceSchema is the table's schema when the spec was made.
 func (s *DeltaSourceSpec) SourceSchema() types.StructType { return s.schema }
 
-// Open returns the source of one query. The Delta source keeps nothing in
-// the checkpoint besides its offsets.
+// Open returns the source of one query. Besides its offsets, the Delta
+// source keeps in the checkpoint the position its first batch starts from
+// (sources/<sourceID>/0, see deltaStartLog). A nil checkpoint (a source
+// used outside a query) keeps that position in memory only.
 func (s *DeltaSourceSpec) Open(ctx context.Context, checkpoint storage.Store, sourceID int) (Source, error) {
 	snap, err := s.Table.Snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("stream: %s: %w", s.Description(), err)
 	}
-	return &deltaSource{spec: s, reservoirID: snap.Metadata().ID, partitionCols: snap.PartitionColumns(), pinned: -1}, nil
+	return &deltaSource{spec: s, reservoirID: snap.Metadata().ID, partitionCols: snap.PartitionColumns(), pinned: -1, startLog: newDeltaStartLog(checkpoint, sourceID)}, nil
 }
 
 // deltaSource reads a Delta table's files in a fixed order, each file at a
@@ -116,6 +118,7 @@ type deltaSource struct {
 	reservoirID   string
 	partitionCols []string
 	initial       *DeltaSourceOffset // the position before the first file, fixed on first use
+	startLog      *deltaStartLog     // where initial is persisted; nil: not persisted
 	snap          *delta.Snapshot    // the starting snapshot, cached
 	pinned        int64              // AvailableNow: last version to read; -1: none
 }
@@ -156,26 +159,62 @@ func (s *deltaSource) startPosition(ctx context.Context, start json.RawMessage) 
 	if start != nil {
 		return ParseDeltaSourceOffset(start, s.reservoirID)
 	}
-	if s.initial == nil {
-		latest, err := s.latestVersion(ctx)
-		if err != nil {
+	if s.initial != nil {
+		return *s.initial, nil
+	}
+	o, found, err := s.recordedStart(ctx)
+	if err != nil {
+		return DeltaSourceOffset{}, err
+	}
+	if !found {
+		// First plan of batch 0 on this checkpoint: fix the start now and
+		// record it before offsets/0 can name an end after it.
+		if o, err = s.resolveStart(ctx); err != nil {
 			return DeltaSourceOffset{}, err
 		}
-		o := DeltaSourceOffset{SourceVersion: DeltaSourceOffsetVersion, ReservoirID: s.reservoirID, ReservoirVersion: latest, Index: -1, IsStartingVersion: true}
-		switch sv := s.spec.startingVersion; sv {
-		case "":
-		case "latest":
-			o.ReservoirVersion, o.IsStartingVersion = latest+1, false
-		default:
-			v, _ := strconv.ParseInt(sv, 10, 64)
-			if v > latest {
-				return DeltaSourceOffset{}, fmt.Errorf("stream: [DELTA_VERSION_NOT_FOUND] %s: startingVersion %d is after the latest version %d", s.Description(), v, latest)
+		if s.startLog != nil {
+			if o, err = s.startLog.putOrGet(ctx, o); err != nil {
+				return DeltaSourceOffset{}, fmt.Errorf("stream: %s: record starting position: %w", s.Description(), err)
 			}
-			o.ReservoirVersion, o.IsStartingVersion = v, false
 		}
-		s.initial = &o
 	}
-	return *s.initial, nil
+	s.initial = &o
+	return o, nil
+}
+
+// recordedStart reads the start recorded in the checkpoint, if any.
+func (s *deltaSource) recordedStart(ctx context.Context) (DeltaSourceOffset, bool, error) {
+	if s.startLog == nil {
+		return DeltaSourceOffset{}, false, nil
+	}
+	o, found, err := s.startLog.get(ctx, s.reservoirID)
+	if err != nil {
+		return DeltaSourceOffset{}, false, fmt.Errorf("stream: %s: starting position: %w", s.Description(), err)
+	}
+	return o, found, nil
+}
+
+// resolveStart is the position before the first file the options select,
+// given the table as it is now: the current snapshot (default), after the
+// latest commit ("latest"), or before a given commit.
+func (s *deltaSource) resolveStart(ctx context.Context) (DeltaSourceOffset, error) {
+	latest, err := s.latestVersion(ctx)
+	if err != nil {
+		return DeltaSourceOffset{}, err
+	}
+	o := DeltaSourceOffset{SourceVersion: DeltaSourceOffsetVersion, ReservoirID: s.reservoirID, ReservoirVersion: latest, Index: -1, IsStartingVersion: true}
+	switch sv := s.spec.startingVersion; sv {
+	case "":
+	case "latest":
+		o.ReservoirVersion, o.IsStartingVersion = latest+1, false
+	default:
+		v, _ := strconv.ParseInt(sv, 10, 64)
+		if v > latest {
+			return DeltaSourceOffset{}, fmt.Errorf("stream: [DELTA_VERSION_NOT_FOUND] %s: startingVersion %d is after the latest version %d", s.Description(), v, latest)
+		}
+		o.ReservoirVersion, o.IsStartingVersion = v, false
+	}
+	return o, nil
 }
 
 func (s *deltaSource) snapshotAt(ctx context.Context, v int64) (*delta.Snapshot, error) {
@@ -295,18 +334,34 @@ func (s *deltaSource) commitFiles(ctx context.Context, v int64) ([]deltaFile, er
 }
 
 // batchStart is the position a batch ending at end starts from. The first
-// batch (start nil) must not depend on when it runs: a batch re-run after a
-// restart would otherwise take the table's new latest version as its
-// starting snapshot and read nothing. As Delta does, it is derived from
-// end instead: the snapshot of end's version while end is inside the
-// starting snapshot, else the snapshot of the version before end's, which
-// for an append-only history holds exactly the files the first run read
-// up to there.
+// batch (start nil) must not depend on when it runs: its start is the one
+// recorded in the checkpoint when the batch was first planned (or fixed
+// earlier in this run). A checkpoint written before the start was recorded
+// has none; then, as Delta does, the default's start is derived from end:
+// the snapshot of end's version while end is inside the starting snapshot,
+// else the snapshot of the version before end's, which for an append-only
+// history holds exactly the files the first run read up to there. An
+// explicit startingVersion is resolved again (the same for a number; for
+// "latest" the best this checkpoint allows).
 func (s *deltaSource) batchStart(ctx context.Context, start json.RawMessage, end DeltaSourceOffset) (DeltaSourceOffset, error) {
-	if start != nil || s.spec.startingVersion != "" {
-		return s.startPosition(ctx, start)
+	if start != nil {
+		return ParseDeltaSourceOffset(start, s.reservoirID)
 	}
-	o := DeltaSourceOffset{SourceVersion: DeltaSourceOffsetVersion, ReservoirID: s.reservoirID, ReservoirVersion: end.ReservoirVersion, Index: -1, IsStartingVersion: true}
+	if s.initial != nil {
+		return *s.initial, nil
+	}
+	o, found, err := s.recordedStart(ctx)
+	if err != nil {
+		return DeltaSourceOffset{}, err
+	}
+	if found {
+		s.initial = &o
+		return o, nil
+	}
+	if s.spec.startingVersion != "" {
+		return s.resolveStart(ctx)
+	}
+	o = DeltaSourceOffset{SourceVersion: DeltaSourceOffsetVersion, ReservoirID: s.reservoirID, ReservoirVersion: end.ReservoirVersion, Index: -1, IsStartingVersion: true}
 	if !end.IsStartingVersion {
 		o.ReservoirVersion--
 	}
