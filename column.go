@@ -1,6 +1,7 @@
 package ingot
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ingotdata/ingot/internal/expr"
@@ -17,11 +18,28 @@ type Column struct {
 
 func wrap(e expr.Expr) Column { return Column{e: e} }
 
+// errEmptyColumn is the error of the zero Column, which holds no expression.
+var errEmptyColumn = errors.New("ingot: empty Column (build columns with Col, Lit, Expr or the functions)")
+
+// derive builds a column from c and the Column operands of e. A column
+// keeps the first construction error of its receiver and arguments, so a
+// bad cast deep inside Col("a").CastTo("x").Alias("y").IsNull() still fails
+// the DataFrame that uses it, with the original message, instead of being
+// analyzed as whatever placeholder expression the bad column carries.
+func (c Column) derive(e expr.Expr, args ...any) Column {
+	return Column{e: e, err: firstErr(c, args...)}
+}
+
 // Err reports an error made while building the column (a bad type name in
-// CastTo, say); DataFrame methods given such a column fail with it.
+// CastTo, unparsable SQL in Expr, the zero Column), or carried from a
+// column it was built from; DataFrame methods given such a column fail
+// with it.
 func (c Column) Err() error {
 	if c.err != nil {
 		return c.err
+	}
+	if c.e == nil {
+		return errEmptyColumn
 	}
 	return nil
 }
@@ -36,20 +54,25 @@ func (c Column) String() string {
 
 // Cast converts the column to t with Spark's cast rules (non-ANSI: values
 // that do not convert become NULL). A cast of a plain column keeps its name.
-func (c Column) Cast(t types.DataType) Column { return wrap(&expr.Cast{Child: c.e, To: t}) }
+func (c Column) Cast(t types.DataType) Column { return c.derive(&expr.Cast{Child: c.e, To: t}) }
 
 // CastTo is Cast with a SQL type name: "int", "bigint", "decimal(10,2)". An
 // unknown name makes the column fail analysis with a clear error.
 func (c Column) CastTo(typeName string) Column {
 	t, err := types.ParseSQLType(typeName)
 	if err != nil {
+		if c.Err() != nil {
+			return c
+		}
 		return Column{e: c.e, err: fmt.Errorf("ingot: cast to %q: %w", typeName, err)}
 	}
 	return c.Cast(t)
 }
 
 // As names the column's output (Spark's alias / name).
-func (c Column) As(name string) Column { return wrap(&expr.Alias{Child: unalias(c.e), Name: name}) }
+func (c Column) As(name string) Column {
+	return c.derive(&expr.Alias{Child: unalias(c.e), Name: name})
+}
 
 // Alias is As.
 func (c Column) Alias(name string) Column { return c.As(name) }
@@ -62,17 +85,21 @@ func unalias(e expr.Expr) expr.Expr {
 }
 
 func (c Column) bin(op expr.BinaryOperator, other any) Column {
-	out := wrap(&expr.Binary{Op: op, Left: c.e, Right: toExpr(other)})
-	out.err = firstErr(c, other)
-	return out
+	return c.derive(&expr.Binary{Op: op, Left: c.e, Right: toExpr(other)}, other)
 }
 
-func firstErr(c Column, other any) error {
-	if c.err != nil {
-		return c.err
+// firstErr is the first construction error of c and of the Column values
+// among args.
+func firstErr(c Column, args ...any) error {
+	if err := c.Err(); err != nil {
+		return err
 	}
-	if o, ok := other.(Column); ok {
-		return o.err
+	for _, a := range args {
+		if o, ok := a.(Column); ok {
+			if err := o.Err(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -95,12 +122,16 @@ func (c Column) Leq(o any) Column        { return c.bin(expr.OpLtEq, o) }
 func (c Column) EqNullSafe(o any) Column { return c.bin(expr.OpNullSafe, o) }
 func (c Column) And(o Column) Column     { return c.bin(expr.OpAnd, o) }
 func (c Column) Or(o Column) Column      { return c.bin(expr.OpOr, o) }
-func (c Column) Not() Column             { return wrap(&expr.Unary{Op: expr.OpNot, Child: c.e}) }
-func (c Column) Negate() Column          { return wrap(&expr.Unary{Op: expr.OpNeg, Child: c.e}) }
-func (c Column) IsNull() Column          { return wrap(&expr.Unary{Op: expr.OpIsNull, Child: c.e}) }
-func (c Column) IsNotNull() Column       { return wrap(&expr.Unary{Op: expr.OpIsNotNull, Child: c.e}) }
+func (c Column) Not() Column             { return c.unary(expr.OpNot) }
+func (c Column) Negate() Column          { return c.unary(expr.OpNeg) }
+func (c Column) IsNull() Column          { return c.unary(expr.OpIsNull) }
+func (c Column) IsNotNull() Column       { return c.unary(expr.OpIsNotNull) }
 func (c Column) Like(pattern string) Column {
-	return wrap(&expr.Like{Child: c.e, Pattern: expr.Lit(pattern)})
+	return c.derive(&expr.Like{Child: c.e, Pattern: expr.Lit(pattern)})
+}
+
+func (c Column) unary(op expr.UnaryOperator) Column {
+	return c.derive(&expr.Unary{Op: op, Child: c.e})
 }
 
 // Between is lower <= c AND c <= upper.
@@ -114,22 +145,33 @@ func (c Column) IsIn(values ...any) Column {
 	for i, v := range values {
 		list[i] = toExpr(v)
 	}
-	return wrap(&expr.In{Child: c.e, List: list})
+	return c.derive(&expr.In{Child: c.e, List: list}, values...)
 }
 
 // Asc and Desc make sort orders with Spark's default null placement (nulls
 // first ascending, last descending).
-func (c Column) Asc() Column  { return wrap(&expr.SortOrder{Child: c.e, NullsFirst: true}) }
-func (c Column) Desc() Column { return wrap(&expr.SortOrder{Child: c.e, Desc: true}) }
+func (c Column) Asc() Column  { return c.derive(&expr.SortOrder{Child: unsort(c.e), NullsFirst: true}) }
+func (c Column) Desc() Column { return c.derive(&expr.SortOrder{Child: unsort(c.e), Desc: true}) }
 
 // AscNullsLast and DescNullsFirst override the null placement.
-func (c Column) AscNullsLast() Column { return wrap(&expr.SortOrder{Child: c.e}) }
+func (c Column) AscNullsLast() Column { return c.derive(&expr.SortOrder{Child: unsort(c.e)}) }
 func (c Column) DescNullsFirst() Column {
-	return wrap(&expr.SortOrder{Child: c.e, Desc: true, NullsFirst: true})
+	return c.derive(&expr.SortOrder{Child: unsort(c.e), Desc: true, NullsFirst: true})
+}
+
+// unsort strips a sort order, so Desc(c).Asc() sorts by c ascending rather
+// than nesting one order in another.
+func unsort(e expr.Expr) expr.Expr {
+	if so, ok := e.(*expr.SortOrder); ok {
+		return so.Child
+	}
+	return e
 }
 
 // toExpr turns a Column, a column-name-free Go value, or nil into an
-// expression: Go values become literals (as PySpark does for operands).
+// expression: Go values become literals (as PySpark does for operands). A
+// Column's construction error is not its business: callers pass the same
+// values to derive, which keeps it.
 func toExpr(v any) expr.Expr {
 	switch v := v.(type) {
 	case Column:

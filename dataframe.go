@@ -75,8 +75,8 @@ func columnsOf(args []any) ([]expr.Expr, error) {
 	for _, a := range args {
 		switch a := a.(type) {
 		case Column:
-			if a.err != nil {
-				return nil, a.err
+			if err := a.Err(); err != nil {
+				return nil, err
 			}
 			out = append(out, a.e)
 		case string:
@@ -91,8 +91,8 @@ func columnsOf(args []any) ([]expr.Expr, error) {
 			}
 		case []Column:
 			for _, c := range a {
-				if c.err != nil {
-					return nil, c.err
+				if err := c.Err(); err != nil {
+					return nil, err
 				}
 				out = append(out, c.e)
 			}
@@ -138,8 +138,8 @@ func (df *DataFrame) Filter(cond any) *DataFrame {
 	default:
 		return df.failed(fmt.Errorf("ingot: Filter takes a Column or a SQL string, got %T", cond))
 	}
-	if c.err != nil {
-		return df.failed(c.err)
+	if err := c.Err(); err != nil {
+		return df.failed(err)
 	}
 	return df.s.newDataFrame(&plan.Filter{Input: df.node, Cond: c.e})
 }
@@ -152,8 +152,8 @@ func (df *DataFrame) WithColumn(name string, c Column) *DataFrame {
 	if df.err != nil {
 		return df
 	}
-	if c.err != nil {
-		return df.failed(c.err)
+	if err := c.Err(); err != nil {
+		return df.failed(err)
 	}
 	var es []expr.Expr
 	replaced := false
@@ -245,8 +245,8 @@ func (df *DataFrame) Join(other *DataFrame, on any, how ...string) *DataFrame {
 	case []string:
 		j.Using = on
 	case Column:
-		if on.err != nil {
-			return df.failed(on.err)
+		if err := on.Err(); err != nil {
+			return df.failed(err)
 		}
 		j.On = on.e
 	default:

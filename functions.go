@@ -51,7 +51,7 @@ func colArg(c any) Column {
 
 func agg(name string, c any, distinct bool) Column {
 	a := colArg(c)
-	return Column{e: &expr.AggCall{Name: name, Args: []expr.Expr{a.e}, Distinct: distinct}, err: a.err}
+	return Column{e: &expr.AggCall{Name: name, Args: []expr.Expr{a.e}, Distinct: distinct}, err: a.Err()}
 }
 
 func call(name string, args ...any) Column {
@@ -61,7 +61,7 @@ func call(name string, args ...any) Column {
 		c := colArg(a)
 		es[i] = c.e
 		if err == nil {
-			err = c.err
+			err = c.Err()
 		}
 	}
 	return Column{e: &expr.Call{Name: name, Args: es}, err: err}
