@@ -400,3 +400,29 @@ func TestStreamingQueryLifecycle(t *testing.T) {
 		t.Fatal("the Once query should have ended")
 	}
 }
+
+// A query resumed from its checkpoint into a sink table that was dropped
+// (or replaced) meanwhile fails loudly instead of writing only new data.
+func TestResumeIntoReplacedSinkFails(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	in, chk := filepath.Join(dir, "in"), filepath.Join(dir, "chk")
+	writeFile(t, filepath.Join(in, "1.json"), `{"id": 1}`+"\n")
+	schema := types.NewStruct(types.Field("id", types.Long))
+	start := func() error {
+		df := must(t).df(s.ReadStream().Schema(schema).JSON(ctx, in))
+		q, err := df.WriteStream().Trigger(ingot.AvailableNow()).Option("checkpointLocation", chk).ToTable(ctx, "sink")
+		if err != nil {
+			return err
+		}
+		return q.AwaitTermination(ctx)
+	}
+	if err := start(); err != nil {
+		t.Fatal(err)
+	}
+	must(t).df(s.SQL(ctx, "DROP TABLE sink"))
+	writeFile(t, filepath.Join(in, "2.json"), `{"id": 2}`+"\n")
+	if err := start(); err == nil || !strings.Contains(err.Error(), "STREAMING_SINK_CHECKPOINT_MISMATCH") {
+		t.Fatalf("resume into a dropped sink: err = %v, want STREAMING_SINK_CHECKPOINT_MISMATCH", err)
+	}
+}

@@ -120,3 +120,25 @@ func (s *DeltaSink) AddBatch(ctx context.Context, queryID string, batchID int64,
 	}
 	return rows.Load(), nil
 }
+
+// CheckResume fails when the table lacks the txn of the checkpoint's last
+// committed batch: every batch commits txn(queryID, batchID), so a table
+// without it was dropped, replaced or restored behind the query's back,
+// and resuming would leave out the earlier batches' data.
+func (s *DeltaSink) CheckResume(ctx context.Context, queryID string, lastCommitted int64) error {
+	snap, err := s.table.Snapshot(ctx)
+	if err != nil && !errors.Is(err, delta.ErrNotATable) {
+		return fmt.Errorf("stream: delta sink %s: %w", s.table.Store().URL(), err)
+	}
+	var v int64 = -1
+	if err == nil {
+		if got, ok := snap.AppTransactionVersion(queryID); ok {
+			v = got
+		}
+	}
+	if v < lastCommitted {
+		return fmt.Errorf("stream: [STREAMING_SINK_CHECKPOINT_MISMATCH] the checkpoint of query %s has committed batch %d into %s, but the table records only batch %d of it: the table was dropped or replaced while the checkpoint was kept. Delete the checkpoint to start the query over, or restore the table: %w",
+			queryID, lastCommitted, s.table.Store().URL(), v, ErrCorruptCheckpoint)
+	}
+	return nil
+}

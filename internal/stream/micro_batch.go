@@ -58,6 +58,13 @@ func (q *Query) loop(ctx context.Context) error {
 	if rec.Warning != "" {
 		q.logf("stream: %s", rec.Warning)
 	}
+	if last := rec.NextBatchID - 1; last >= 0 && (rec.Rerun || rec.HasOffsets) {
+		if rc, ok := q.cfg.Sink.(ResumeChecker); ok {
+			if err := rc.CheckResume(ctx, q.ID(), last); err != nil {
+				return err
+			}
+		}
+	}
 	n := len(q.sources)
 	committed := make([]json.RawMessage, n) // end offsets of the last batch run
 	batchID := rec.NextBatchID

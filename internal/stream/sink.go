@@ -38,6 +38,14 @@ func (m OutputMode) Spark() string {
 }
 
 // Sink receives the result of each micro-batch.
+// ResumeChecker is implemented by sinks that can confirm, when a query
+// resumes from its checkpoint, that they hold every batch the checkpoint
+// says was committed. Without it a sink that was dropped or replaced while
+// its checkpoint survived would silently receive only new data.
+type ResumeChecker interface {
+	CheckResume(ctx context.Context, queryID string, lastCommitted int64) error
+}
+
 type Sink interface {
 	// Description names the sink in progress reports, e.g.
 	// "DeltaSink[file:/abs/table]".
