@@ -68,3 +68,43 @@ func TestColumnCarriesConstructionErrors(t *testing.T) {
 		t.Fatalf("good columns: got %q", got)
 	}
 }
+
+// TestQualifiedStar: "a.*" and "*" in Select and Col expand as in PySpark;
+// a backquoted star is an ordinary column name.
+func TestQualifiedStar(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSession(t)
+	a := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1, 'x') AS t(id, v)")).Alias("a")
+	b := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1, 'p') AS t(id, w)")).Alias("b")
+	j := a.Join(b, ingot.Col("a.id").EqualTo(ingot.Col("b.id")))
+	for _, tc := range []struct {
+		name string
+		sel  []any
+		want string
+	}{
+		{"string a.*", []any{"a.*"}, "id,v"},
+		{"string b.*", []any{"b.*"}, "id,w"},
+		{"Col(a.*)", []any{ingot.Col("a.*")}, "id,v"},
+		{"Col(`b`.*)", []any{ingot.Col("`b`.*")}, "id,w"},
+		{"Col(*)", []any{ingot.Col("*")}, "id,v,id,w"},
+		{"string *", []any{"*"}, "id,v,id,w"},
+		{"a.* then a column", []any{"a.*", ingot.Col("b.w")}, "id,v,w"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := j.Select(tc.sel...)
+			if d.Err() != nil {
+				t.Fatal(d.Err())
+			}
+			if got := strings.Join(d.Columns(), ","); got != tc.want {
+				t.Fatalf("columns %s, want %s", got, tc.want)
+			}
+		})
+	}
+	if err := j.Select("c.*").Err(); err == nil || !strings.Contains(err.Error(), "CANNOT_RESOLVE_STAR_EXPAND") {
+		t.Fatalf("unknown qualifier: got %v, want CANNOT_RESOLVE_STAR_EXPAND", err)
+	}
+	q := must(t).df(s.SQL(ctx, "SELECT 1 AS `*`"))
+	if got := strings2D(t, q.Select(ingot.Col("`*`").Plus(1).As("y"))); got != "2\n" {
+		t.Fatalf("backquoted star column: got %q", got)
+	}
+}

@@ -80,14 +80,18 @@ func columnsOf(args []any) ([]expr.Expr, error) {
 			}
 			out = append(out, a.e)
 		case string:
-			if a == "*" {
-				out = append(out, &expr.Star{})
-				continue
+			c := Col(a)
+			if err := c.Err(); err != nil {
+				return nil, err
 			}
-			out = append(out, Col(a).e)
+			out = append(out, c.e)
 		case []string:
 			for _, n := range a {
-				out = append(out, Col(n).e)
+				c := Col(n)
+				if err := c.Err(); err != nil {
+					return nil, err
+				}
+				out = append(out, c.e)
 			}
 		case []Column:
 			for _, c := range a {
@@ -103,7 +107,8 @@ func columnsOf(args []any) ([]expr.Expr, error) {
 	return out, nil
 }
 
-// Select projects columns: Columns, column names, or "*".
+// Select projects columns: Columns, column names, "*" or "p.*" (every
+// column of relation p).
 func (df *DataFrame) Select(cols ...any) *DataFrame {
 	if df.err != nil {
 		return df

@@ -8,8 +8,20 @@ import (
 )
 
 // Col refers to a column by name: "mrn", "p.name" (qualified by a table
-// alias), or "`odd.name`" (backquotes quote dots, as in Spark).
+// alias), or "`odd.name`" (backquotes quote dots, as in Spark). "*" is every
+// column and "p.*" every column of relation p, as in PySpark; a backquoted
+// "`*`" is a column named *.
 func Col(name string) Column {
+	if name == "*" {
+		return wrap(&expr.Star{})
+	}
+	if q, ok := strings.CutSuffix(name, ".*"); ok {
+		parts, err := splitIdent(q)
+		if err != nil {
+			return Column{e: &expr.Star{Qualifier: q}, err: err}
+		}
+		return wrap(&expr.Star{Qualifier: strings.Join(parts, ".")})
+	}
 	parts, err := splitIdent(name)
 	switch {
 	case err != nil:
