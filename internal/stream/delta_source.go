@@ -8,8 +8,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ingotdata/ingot/delta"
+	"github.com/ingotdata/ingot/internal/format/textread"
 	"github.com/ingotdata/ingot/internal/plan"
 	"github.com/ingotdata/ingot/internal/source"
 	"github.com/ingotdata/ingot/storage"
@@ -37,14 +39,16 @@ type DeltaSourceSpec struct {
 	ignoreChanges     bool
 	ignoreDeletes     bool
 	skipChangeCommits bool
-	startingVersion   string // "", "latest" or a version number
+	startingVersion   string    // "", "latest" or a version number
+	startingTimestamp time.Time // zero: none
 }
 
 var _ SourceSpec = (*DeltaSourceSpec)(nil)
 
 // NewDeltaSourceSpec checks the table and the options (maxFilesPerTrigger,
-// ignoreChanges, ignoreDeletes, skipChangeCommits, startingVersion) and
-// fixes the stream's schema to the table's current one.
+// ignoreChanges, ignoreDeletes, skipChangeCommits, startingVersion,
+// startingTimestamp) and fixes the stream's schema to the table's current
+// one.
 func NewDeltaSourceSpec(ctx context.Context, table *delta.Table, label string, opts map[string]string) (*DeltaSourceSpec, error) {
 	s := &DeltaSourceSpec{Table: table, Label: label, Options: map[string]string{}, maxFiles: DefaultDeltaMaxFilesPerTrigger}
 	for k, v := range opts {
@@ -80,6 +84,16 @@ func NewDeltaSourceSpec(ctx context.Context, table *delta.Table, label string, o
 			return nil, fmt.Errorf("stream: [DELTA_INVALID_STARTING_VERSION] startingVersion=%q: must be 'latest' or a non-negative version", raw)
 		}
 		s.startingVersion = v
+	}
+	if raw, ok := s.Options["startingtimestamp"]; ok {
+		if s.startingVersion != "" {
+			return nil, fmt.Errorf("stream: [DELTA_STARTING_VERSION_AND_TIMESTAMP_BOTH_SET] Please either provide 'startingVersion' or 'startingTimestamp'")
+		}
+		us, ok := textread.ParseTimestamp([]byte(strings.TrimSpace(raw)))
+		if !ok {
+			return nil, fmt.Errorf("stream: [DELTA_INVALID_TIMESTAMP_FORMAT] The provided timestamp %q (startingTimestamp) does not match the expected syntax yyyy-MM-dd[ HH:mm:ss[.SSSSSS]][zone]", raw)
+		}
+		s.startingTimestamp = time.UnixMicro(us).UTC()
 	}
 	return s, nil
 }
@@ -196,7 +210,8 @@ func (s *deltaSource) recordedStart(ctx context.Context) (DeltaSourceOffset, boo
 
 // resolveStart is the position before the first file the options select,
 // given the table as it is now: the current snapshot (default), after the
-// latest commit ("latest"), or before a given commit.
+// latest commit ("latest"), before a given commit, or before the first
+// commit at or after startingTimestamp.
 func (s *deltaSource) resolveStart(ctx context.Context) (DeltaSourceOffset, error) {
 	latest, err := s.latestVersion(ctx)
 	if err != nil {
@@ -205,6 +220,13 @@ func (s *deltaSource) resolveStart(ctx context.Context) (DeltaSourceOffset, erro
 	o := DeltaSourceOffset{SourceVersion: DeltaSourceOffsetVersion, ReservoirID: s.reservoirID, ReservoirVersion: latest, Index: -1, IsStartingVersion: true}
 	switch sv := s.spec.startingVersion; sv {
 	case "":
+		if !s.spec.startingTimestamp.IsZero() {
+			v, err := s.versionAtOrAfter(ctx, s.spec.startingTimestamp)
+			if err != nil {
+				return DeltaSourceOffset{}, err
+			}
+			o.ReservoirVersion, o.IsStartingVersion = v, false
+		}
 	case "latest":
 		o.ReservoirVersion, o.IsStartingVersion = latest+1, false
 	default:
@@ -215,6 +237,34 @@ func (s *deltaSource) resolveStart(ctx context.Context) (DeltaSourceOffset, erro
 		o.ReservoirVersion, o.IsStartingVersion = v, false
 	}
 	return o, nil
+}
+
+// versionAtOrAfter is the first commit made at or after ts, as Delta's
+// streaming startingTimestamp: a time before the oldest commit still in the
+// log starts with that commit; a time after the latest commit fails. Unlike
+// TIMESTAMP AS OF (the last commit at or before a time) it names the first
+// commit whose changes the stream reads.
+func (s *deltaSource) versionAtOrAfter(ctx context.Context, ts time.Time) (int64, error) {
+	hist, err := s.spec.Table.History(ctx, 0) // newest first, timestamps never decreasing with the version
+	if err != nil {
+		return -1, fmt.Errorf("stream: %s: startingTimestamp: %w", s.Description(), err)
+	}
+	if len(hist) == 0 || ts.After(hist[0].Timestamp) {
+		last := "none"
+		if len(hist) > 0 {
+			last = hist[0].Timestamp.UTC().Format("2006-01-02 15:04:05.000")
+		}
+		return -1, fmt.Errorf("stream: [DELTA_TIMESTAMP_GREATER_THAN_COMMIT] The provided timestamp (%s) is after the latest version available to this table (%s). Please use a timestamp before or at %s.",
+			ts.UTC().Format("2006-01-02 15:04:05.000"), s.spec.Label, last)
+	}
+	v := hist[0].Version
+	for _, c := range hist[1:] {
+		if c.Timestamp.Before(ts) {
+			break
+		}
+		v = c.Version
+	}
+	return v, nil
 }
 
 func (s *deltaSource) snapshotAt(ctx context.Context, v int64) (*delta.Snapshot, error) {
@@ -341,8 +391,9 @@ func (s *deltaSource) commitFiles(ctx context.Context, v int64) ([]deltaFile, er
 // the snapshot of end's version while end is inside the starting snapshot,
 // else the snapshot of the version before end's, which for an append-only
 // history holds exactly the files the first run read up to there. An
-// explicit startingVersion is resolved again (the same for a number; for
-// "latest" the best this checkpoint allows).
+// explicit startingVersion or startingTimestamp is resolved again (the
+// same for a number or a past time; for "latest" the best this checkpoint
+// allows).
 func (s *deltaSource) batchStart(ctx context.Context, start json.RawMessage, end DeltaSourceOffset) (DeltaSourceOffset, error) {
 	if start != nil {
 		return ParseDeltaSourceOffset(start, s.reservoirID)
@@ -358,7 +409,7 @@ func (s *deltaSource) batchStart(ctx context.Context, start json.RawMessage, end
 		s.initial = &o
 		return o, nil
 	}
-	if s.spec.startingVersion != "" {
+	if s.spec.startingVersion != "" || !s.spec.startingTimestamp.IsZero() {
 		return s.resolveStart(ctx)
 	}
 	o = DeltaSourceOffset{SourceVersion: DeltaSourceOffsetVersion, ReservoirID: s.reservoirID, ReservoirVersion: end.ReservoirVersion, Index: -1, IsStartingVersion: true}

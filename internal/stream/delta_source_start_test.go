@@ -3,6 +3,8 @@ package stream
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,6 +28,10 @@ var deltaStartCases = []struct {
 			return append(append(append([]event(nil), before...), during...), after...)
 		}},
 	{"startingVersion 0", map[string]string{"startingVersion": "0"},
+		func(before, during, after []event) []event {
+			return append(append(append([]event(nil), before...), during...), after...)
+		}},
+	{"startingTimestamp before the first commit", map[string]string{"startingTimestamp": "2000-01-01"},
 		func(before, during, after []event) []event {
 			return append(append(append([]event(nil), before...), during...), after...)
 		}},
@@ -184,6 +190,86 @@ func TestDeltaSourceStartRecorded(t *testing.T) {
 			}
 			if _, err := s.LatestOffset(ctx, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("LatestOffset over a bad sources/0/0: err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestDeltaSourceStartingTimestamp: startingTimestamp starts the stream
+// with the first commit made at or after it, as Delta's source does.
+func TestDeltaSourceStartingTimestamp(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	dir := filepath.Join(root, "t")
+	src := openTable(t, dir)
+	var commits [][]event
+	for v := int64(0); v < 3; v++ {
+		commits = append(commits, appendEvents(t, src, delta.ModeAppend, 10*v, 10*v+2))
+		// Commit times are the log files' modification times: 01:00, 02:00, 03:00.
+		at := time.Date(2026, 1, 1, int(v)+1, 0, 0, 0, time.UTC)
+		if err := os.Chtimes(filepath.Join(dir, "_delta_log", fmt.Sprintf("%020d.json", v)), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	from := func(v int) []event {
+		var out []event
+		for _, c := range commits[v:] {
+			out = append(out, c...)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name, ts string
+		want     []event
+		wantErr  string
+	}{
+		{"before every commit", "2025-12-31", from(0), ""},
+		{"exactly a commit's time", "2026-01-01 02:00:00", from(1), ""},
+		{"between two commits", "2026-01-01T02:30:00Z", from(2), ""},
+		{"with a zone offset", "2026-01-01T03:30:00+01:00", from(2), ""},
+		{"after the latest commit", "2026-01-01 03:00:01", nil, "[DELTA_TIMESTAMP_GREATER_THAN_COMMIT]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec, err := NewDeltaSourceSpec(ctx, src, "t", map[string]string{"startingTimestamp": tc.ts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := spec.Open(ctx, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			end, err := s.LatestOffset(ctx, nil)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("LatestOffset: err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := s.GetBatch(ctx, nil, end)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := b.Scan(ctx, planScanAll())
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameRows(t, "batch", readerRows(t, r), eventRows(tc.want))
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		opts map[string]string
+		want string
+	}{
+		{"not a timestamp", map[string]string{"startingTimestamp": "yesterday"}, "[DELTA_INVALID_TIMESTAMP_FORMAT]"},
+		{"with startingVersion", map[string]string{"startingTimestamp": "2026-01-01", "startingVersion": "1"}, "[DELTA_STARTING_VERSION_AND_TIMESTAMP_BOTH_SET]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewDeltaSourceSpec(ctx, src, "t", tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
 	}
