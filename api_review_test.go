@@ -108,3 +108,99 @@ func TestQualifiedStar(t *testing.T) {
 		t.Fatalf("backquoted star column: got %q", got)
 	}
 }
+
+// joinedDup is a ON-join whose output repeats the names id and v, the shape
+// that made name-based projections ambiguous.
+func joinedDup(t *testing.T) (*ingot.Session, *ingot.DataFrame) {
+	ctx := context.Background()
+	s, _ := newSession(t)
+	a := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1, 'x'), (2, 'y') AS t(id, v)")).Alias("a")
+	b := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1, 'p'), (3, 'q') AS t(id, v)")).Alias("b")
+	j := a.Join(b, ingot.Col("a.id").EqualTo(ingot.Col("b.id")))
+	if j.Err() != nil {
+		t.Fatal(j.Err())
+	}
+	return s, j
+}
+
+// TestProjectionHelpersOnDuplicateNames: WithColumn, Drop and
+// WithColumnRenamed work by position, as Spark's do on the analyzed
+// output: every column of the name is replaced, dropped or renamed, and
+// the other columns keep their qualifiers.
+func TestProjectionHelpersOnDuplicateNames(t *testing.T) {
+	_, j := joinedDup(t)
+	for _, tc := range []struct {
+		name      string
+		df        *ingot.DataFrame
+		cols, out string
+	}{
+		{"WithColumn adds", j.WithColumn("z", ingot.Lit(1)), "id,v,id,v,z", "1,x,1,p,1\n"},
+		{"WithColumn replaces every match", j.WithColumn("V", ingot.Upper(ingot.Col("a.v"))), "id,V,id,V", "1,X,1,X\n"},
+		{"WithColumn reads a qualified column", j.WithColumn("z", ingot.Col("b.v")), "id,v,id,v,z", "1,x,1,p,p\n"},
+		{"Drop removes every match", j.Drop("v"), "id,id", "1,1\n"},
+		{"Drop is case-insensitive", j.Drop("ID", "nope"), "v,v", "x,p\n"},
+		{"Drop of an unknown name is a no-op", j.Drop("nope"), "id,v,id,v", "1,x,1,p\n"},
+		{"WithColumnRenamed renames every match", j.WithColumnRenamed("id", "k"), "k,v,k,v", "1,x,1,p\n"},
+		{"WithColumnRenamed of an unknown name is a no-op", j.WithColumnRenamed("nope", "k"), "id,v,id,v", "1,x,1,p\n"},
+		{"qualifiers survive WithColumn", j.WithColumn("z", ingot.Lit(1)).Select("b.v", "a.v", "z"), "v,v,z", "p,x,1\n"},
+		{"qualifiers survive Drop", j.Drop("id").Select("b.*"), "v", "p\n"},
+		{"qualifiers survive rename of others", j.WithColumnRenamed("id", "k").Select("a.v"), "v", "x\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.df.Err() != nil {
+				t.Fatal(tc.df.Err())
+			}
+			if got := strings.Join(tc.df.Columns(), ","); got != tc.cols {
+				t.Fatalf("columns %s, want %s", got, tc.cols)
+			}
+			if got := strings2D(t, tc.df); got != tc.out {
+				t.Fatalf("rows %q, want %q", got, tc.out)
+			}
+		})
+	}
+	// Unqualified reads of a duplicated name stay ambiguous, as in Spark.
+	if err := j.WithColumn("z", ingot.Col("v")).Err(); err == nil || !strings.Contains(err.Error(), "AMBIGUOUS_REFERENCE") {
+		t.Fatalf("WithColumn(z, v): got %v, want AMBIGUOUS_REFERENCE", err)
+	}
+	// A renamed column answers to its new name only, unqualified.
+	if err := j.WithColumnRenamed("id", "k").Select("a.id").Err(); err == nil {
+		t.Fatal("a.id after renaming id: want an error")
+	}
+}
+
+// TestProjectionHelpersKeepUsingJoinKeys: over a USING join, whose
+// analyzed plan holds hidden key columns between the visible ones, the
+// helpers still address the visible columns, and a new column may read
+// the right side's hidden key as Spark allows.
+func TestProjectionHelpersKeepUsingJoinKeys(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSession(t)
+	a := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1, 'x'), (2, 'y') AS t(id, v)")).Alias("a")
+	b := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1, 'p'), (3, 'q') AS t(id, w)")).Alias("b")
+	c := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1, 10) AS t(k, n)")).Alias("c")
+	left := a.Join(b, "id", "left")
+	// The left input of this join has b's hidden key after its visible columns.
+	j := left.Join(c, ingot.Col("a.id").EqualTo(ingot.Col("c.k")), "left")
+	for _, tc := range []struct {
+		name      string
+		df        *ingot.DataFrame
+		cols, out string
+	}{
+		{"WithColumn reads the hidden right key", left.WithColumn("bid", ingot.Col("b.id")), "id,v,w,bid", "1,x,p,1\n2,y,NULL,NULL\n"},
+		{"Drop past hidden columns", j.Drop("w"), "id,v,k,n", "1,x,1,10\n2,y,NULL,NULL\n"},
+		{"WithColumn past hidden columns", j.WithColumn("n", ingot.Col("n").Plus(1)), "id,v,w,k,n", "1,x,p,1,11\n2,y,NULL,NULL,NULL\n"},
+		{"rename past hidden columns", j.WithColumnRenamed("n", "m"), "id,v,w,k,m", "1,x,p,1,10\n2,y,NULL,NULL,NULL\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.df.Err() != nil {
+				t.Fatal(tc.df.Err())
+			}
+			if got := strings.Join(tc.df.Columns(), ","); got != tc.cols {
+				t.Fatalf("columns %s, want %s", got, tc.cols)
+			}
+			if got := strings2D(t, tc.df.OrderBy("id")); got != tc.out {
+				t.Fatalf("rows %q, want %q", got, tc.out)
+			}
+		})
+	}
+}

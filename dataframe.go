@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -152,7 +153,10 @@ func (df *DataFrame) Filter(cond any) *DataFrame {
 // Where is Filter.
 func (df *DataFrame) Where(cond any) *DataFrame { return df.Filter(cond) }
 
-// WithColumn adds a column, or replaces the one of the same name in place.
+// WithColumn adds a column named name, or, as Spark's withColumn does,
+// replaces every existing column of that name (case-insensitively) in
+// place. c is resolved against this DataFrame, so it may read a qualified
+// column ("b.id") even where two columns share a name.
 func (df *DataFrame) WithColumn(name string, c Column) *DataFrame {
 	if df.err != nil {
 		return df
@@ -160,57 +164,108 @@ func (df *DataFrame) WithColumn(name string, c Column) *DataFrame {
 	if err := c.Err(); err != nil {
 		return df.failed(err)
 	}
-	var es []expr.Expr
-	replaced := false
-	for _, f := range df.Schema().Fields {
-		if strings.EqualFold(f.Name, name) {
-			es = append(es, &expr.Alias{Child: c.e, Name: name})
-			replaced = true
-			continue
+	return df.reproject([]expr.Expr{c.e}, func(cols, extra []expr.Expr) []expr.Expr {
+		out := make([]expr.Expr, 0, len(cols)+1)
+		replaced := false
+		for _, ref := range cols {
+			if strings.EqualFold(expr.OutputName(ref), name) {
+				out = append(out, &expr.Alias{Child: extra[0], Name: name})
+				replaced = true
+				continue
+			}
+			out = append(out, ref)
 		}
-		es = append(es, &expr.ColumnRef{Name: f.Name})
-	}
-	if !replaced {
-		es = append(es, &expr.Alias{Child: c.e, Name: name})
-	}
-	return df.s.newDataFrame(&plan.Project{Input: df.node, Exprs: es})
+		if !replaced {
+			out = append(out, &expr.Alias{Child: extra[0], Name: name})
+		}
+		return out
+	})
 }
 
-// WithColumnRenamed renames a column; a missing column is a no-op, as in Spark.
+// WithColumnRenamed renames every column named existing
+// (case-insensitively), as Spark does; a missing column is a no-op.
 func (df *DataFrame) WithColumnRenamed(existing, newName string) *DataFrame {
-	if df.err != nil {
+	if df.err != nil || !df.hasColumn(existing) {
 		return df
 	}
-	var es []expr.Expr
-	for _, f := range df.Schema().Fields {
-		ref := &expr.ColumnRef{Name: f.Name}
-		if strings.EqualFold(f.Name, existing) {
-			es = append(es, &expr.Alias{Child: ref, Name: newName})
-		} else {
-			es = append(es, ref)
+	return df.reproject(nil, func(cols, _ []expr.Expr) []expr.Expr {
+		out := make([]expr.Expr, len(cols))
+		for i, ref := range cols {
+			out[i] = ref
+			if strings.EqualFold(expr.OutputName(ref), existing) {
+				out[i] = &expr.Alias{Child: ref, Name: newName}
+			}
 		}
-	}
-	return df.s.newDataFrame(&plan.Project{Input: df.node, Exprs: es})
+		return out
+	})
 }
 
-// Drop removes columns by name; unknown names are ignored, as in Spark.
+// Drop removes every column with one of names (case-insensitively, all
+// columns of a repeated name, as Spark's drop does); unknown names are
+// ignored. A qualified name ("b.v") is not resolved: like Spark's
+// drop(String), it matches only a column whose name is literally "b.v".
 func (df *DataFrame) Drop(names ...string) *DataFrame {
 	if df.err != nil {
 		return df
 	}
-	var es []expr.Expr
-	for _, f := range df.Schema().Fields {
-		drop := false
-		for _, n := range names {
-			if strings.EqualFold(n, f.Name) {
-				drop = true
+	dropped := func(n string) bool {
+		for _, d := range names {
+			if strings.EqualFold(d, n) {
+				return true
 			}
 		}
-		if !drop {
-			es = append(es, &expr.ColumnRef{Name: f.Name})
-		}
+		return false
 	}
-	return df.s.newDataFrame(&plan.Project{Input: df.node, Exprs: es})
+	if !slices.ContainsFunc(df.Columns(), dropped) {
+		return df
+	}
+	return df.reproject(nil, func(cols, _ []expr.Expr) []expr.Expr {
+		var out []expr.Expr
+		for _, ref := range cols {
+			if !dropped(expr.OutputName(ref)) {
+				out = append(out, ref)
+			}
+		}
+		return out
+	})
+}
+
+func (df *DataFrame) hasColumn(name string) bool {
+	return slices.ContainsFunc(df.Columns(), func(n string) bool { return strings.EqualFold(n, name) })
+}
+
+// reproject rebuilds df's projection by position, for the helpers that
+// replace, drop or rename columns. Naming the columns to keep would be
+// ambiguous as soon as two share a name, as after any ON-join of tables
+// with a common column; Spark's helpers work on attributes, which are
+// positions here.
+//
+// Positions must be those of df's output, but the analyzed form of df's
+// plan may hold hidden USING-join keys among its visible columns (a join
+// whose left side is a USING join). So an inner projection lists df's
+// output with a bare star, which expands to exactly the visible columns,
+// in order and with their qualifiers, followed by extra expressions
+// resolved against df's plan itself (so they still reach a hidden key,
+// "b.id" after a LEFT JOIN USING). build gets a reference to each of
+// df's columns and to each extra and returns the outer projection; the
+// optimizer collapses the two.
+func (df *DataFrame) reproject(extra []expr.Expr, build func(cols, extra []expr.Expr) []expr.Expr) *DataFrame {
+	inner := &plan.Project{Input: df.node, Exprs: append([]expr.Expr{&expr.Star{}}, extra...)}
+	// Analyze the inner projection once to type the references to it.
+	a, err := plan.Analyze(inner)
+	if err != nil {
+		return df.failed(err)
+	}
+	cols := a.Schema().Columns
+	n := len(cols) - len(extra)
+	if n != len(df.Schema().Fields) {
+		return df.failed(fmt.Errorf("ingot: %w: star over %d columns gave %d", plan.ErrInvalidPlan, len(df.Schema().Fields), n))
+	}
+	refs := make([]expr.Expr, len(cols))
+	for i, c := range cols {
+		refs[i] = &expr.BoundRef{Index: i, Name: c.Name, Type: c.Type, Nullable: c.Nullable}
+	}
+	return df.s.newDataFrame(&plan.Project{Input: inner, Exprs: build(refs[:n], refs[n:])})
 }
 
 // Alias names the DataFrame for qualified column references ("p.name").
