@@ -204,3 +204,94 @@ func TestProjectionHelpersKeepUsingJoinKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestShowStringMatchesSpark pins show() output to Spark 3.5's showString:
+// right-aligned cells when truncating, left-aligned otherwise; control
+// characters escaped; binary as hex bytes; East Asian wide characters two
+// columns wide; "row" in the footer for one row.
+func TestShowStringMatchesSpark(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSession(t)
+	mixed := must(t).df(s.SQL(ctx, "SELECT 'a' AS short, 'line1\\nline2\\ttab' AS nl, X'0102FF' AS bin, 1.5D AS d, CAST(NULL AS INT) AS n"))
+	wide := must(t).df(s.SQL(ctx, "SELECT '日本語テキスト' AS a_very_long_column_name_here, 'abcdefghijklmnopqrstuvwxyz' AS x, '한국어 텍스트 열두 글자 이상이다 정말로' AS k"))
+	two := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1), (2) AS t(x)"))
+	emoji := must(t).df(s.SQL(ctx, "SELECT '😀x' AS e, '😀😀😀😀😀😀😀😀😀😀😀' AS long"))
+	three := must(t).df(s.SQL(ctx, "SELECT * FROM VALUES (1), (2), (3) AS t(x)"))
+	for _, tc := range []struct {
+		name     string
+		df       *ingot.DataFrame
+		n        int
+		truncate bool
+		want     string
+	}{
+		{"truncate: right-aligned, escaped, hex", mixed, 20, true, `
++-----+-----------------+----------+---+----+
+|short|               nl|       bin|  d|   n|
++-----+-----------------+----------+---+----+
+|    a|line1\nline2\ttab|[01 02 FF]|1.5|NULL|
++-----+-----------------+----------+---+----+
+`},
+		{"no truncate: left-aligned", mixed, 20, false, `
++-----+-----------------+----------+---+----+
+|short|nl               |bin       |d  |n   |
++-----+-----------------+----------+---+----+
+|a    |line1\nline2\ttab|[01 02 FF]|1.5|NULL|
++-----+-----------------+----------+---+----+
+`},
+		{"wide characters count two", wide, 20, true, `
++----------------------------+--------------------+---------------------------------+
+|a_very_long_column_name_here|                   x|                                k|
++----------------------------+--------------------+---------------------------------+
+|              日本語テキスト|abcdefghijklmnopq...|한국어 텍스트 열두 글자 이상이...|
++----------------------------+--------------------+---------------------------------+
+`},
+		{"wide characters, no truncate", wide, 20, false, `
++----------------------------+--------------------------+---------------------------------------+
+|a_very_long_column_name_here|x                         |k                                      |
++----------------------------+--------------------------+---------------------------------------+
+|日本語テキスト              |abcdefghijklmnopqrstuvwxyz|한국어 텍스트 열두 글자 이상이다 정말로|
++----------------------------+--------------------------+---------------------------------------+
+`},
+		{"a character beyond the BMP counts two, as in Java; a cut pair prints ?", emoji, 20, true, `
++---+--------------------+
+|  e|                long|
++---+--------------------+
+|😀x|😀😀😀😀😀😀😀😀?...|
++---+--------------------+
+`},
+		{"footer for one row", two, 1, true, `
++---+
+|  x|
++---+
+|  1|
++---+
+only showing top 1 row
+`},
+		{"footer for rows", three, 2, true, `
++---+
+|  x|
++---+
+|  1|
+|  2|
++---+
+only showing top 2 rows
+`},
+		{"negative n shows none", two, -1, true, `
++---+
+|  x|
++---+
++---+
+only showing top 0 rows
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.df.ShowString(ctx, tc.n, tc.truncate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := tc.want[1:]; got != want {
+				t.Fatalf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}

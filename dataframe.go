@@ -491,18 +491,24 @@ func (df *DataFrame) Head(ctx context.Context, n int) ([]Row, error) {
 	return df.Limit(int64(n)).Collect(ctx)
 }
 
-// ShowString renders up to n rows as Spark's show() does (values longer
-// than 20 characters truncated when truncate is set).
+// ShowString renders up to n rows as Spark's show() does: with truncate,
+// values longer than 20 characters are cut and cells right-aligned;
+// without, values are whole and left-aligned (see formatShow).
 func (df *DataFrame) ShowString(ctx context.Context, n int, truncate bool) (string, error) {
 	if df.err != nil {
 		return "", df.err
 	}
+	n = min(max(n, 0), maxShowRows)
 	bs, err := df.Limit(int64(n) + 1).CollectBatches(ctx)
 	if err != nil {
 		return "", err
 	}
 	defer batch.Release(bs)
-	return formatShow(ctx, df.Schema(), bs, n, truncate)
+	width := 0
+	if truncate {
+		width = 20
+	}
+	return formatShow(ctx, df.Schema(), bs, n, width)
 }
 
 // CollectStrings runs the query and returns every value as CAST(v AS
