@@ -2,10 +2,13 @@ package ingot_test
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ingotdata/ingot"
+	"github.com/ingotdata/ingot/types"
 )
 
 // TestColumnCarriesConstructionErrors: a column built from a bad one (an
@@ -293,5 +296,63 @@ only showing top 0 rows
 				t.Fatalf("got\n%s\nwant\n%s", got, want)
 			}
 		})
+	}
+}
+
+// TestBatchActionOnStreamingDataFrame: every batch action on a streaming
+// DataFrame fails with Spark's message (Spark 3.5 gives it no error class
+// users see: _LEGACY_ERROR_TEMP_3102 prints only the message) and the
+// ErrStreamingAction sentinel.
+func TestBatchActionOnStreamingDataFrame(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	in := filepath.Join(dir, "in")
+	writeFile(t, filepath.Join(in, "1.json"), `{"id": 1}`+"\n")
+	df := must(t).df(s.ReadStream().Schema(types.NewStruct(types.Field("id", types.Long))).JSON(ctx, in))
+	df = df.WithColumn("x", ingot.Col("id").Plus(1))
+	for _, tc := range []struct {
+		name string
+		run  func() error
+	}{
+		{"Count", func() error { _, err := df.Count(ctx); return err }},
+		{"Collect", func() error { _, err := df.Collect(ctx); return err }},
+		{"ShowString", func() error { _, err := df.ShowString(ctx, 5, true); return err }},
+		{"Stream", func() error { _, err := df.Stream(ctx); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run()
+			if !errors.Is(err, ingot.ErrStreamingAction) {
+				t.Fatalf("got %v, want ErrStreamingAction", err)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, "Queries with streaming sources must be executed with writeStream.start()") || strings.Contains(msg, "NON_TIME_WINDOW") {
+				t.Fatalf("message %q", msg)
+			}
+		})
+	}
+}
+
+// TestStreamingProjectionHelpers: the positional plans WithColumn,
+// WithColumnRenamed and Drop build run as streaming queries too.
+func TestStreamingProjectionHelpers(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	in := filepath.Join(dir, "in")
+	writeFile(t, filepath.Join(in, "1.json"), `{"id": 1, "v": "a"}`+"\n"+`{"id": 2, "v": "b"}`+"\n")
+	schema := types.NewStruct(types.Field("id", types.Long), types.Field("v", types.String))
+	df := must(t).df(s.ReadStream().Schema(schema).JSON(ctx, in))
+	df = df.WithColumn("id", ingot.Col("id").Multiply(10)).WithColumn("u", ingot.Upper(ingot.Col("v"))).Drop("v").WithColumnRenamed("u", "name")
+	if df.Err() != nil {
+		t.Fatal(df.Err())
+	}
+	q, err := df.WriteStream().Trigger(ingot.AvailableNow()).Option("checkpointLocation", filepath.Join(dir, "chk")).ToTable(ctx, "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.AwaitTermination(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings2D(t, must(t).df(s.Table(ctx, "out")).OrderBy("id")); got != "10,A\n20,B\n" {
+		t.Fatalf("out = %q", got)
 	}
 }

@@ -2,7 +2,6 @@ package ingot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"github.com/ingotdata/ingot/batch"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/plan"
+	"github.com/ingotdata/ingot/internal/stream"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -427,8 +427,15 @@ func (g *GroupedData) aggEach(f func(any) Column, cols []string) *DataFrame {
 	return g.Agg(cs...)
 }
 
-// errStreamingAction is returned by batch actions on a streaming DataFrame.
-var errStreamingAction = errors.New("ingot: [NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING] Queries with streaming sources must be executed with WriteStream().Start()")
+// ErrStreamingAction: a batch action (Count, Collect, Show, Stream...) was
+// called on a streaming DataFrame, which runs only through WriteStream.
+// The stream engine reports the same condition with the same sentinel.
+var ErrStreamingAction = stream.ErrStreamingNotExecutable
+
+// errStreamingAction carries Spark's message for the case. Spark 3.5
+// raises it under the internal class _LEGACY_ERROR_TEMP_3102, which its
+// messages do not show, so it has no bracketed class here either.
+var errStreamingAction = fmt.Errorf("ingot: Queries with streaming sources must be executed with writeStream.start() (WriteStream().Start() in Go): %w", ErrStreamingAction)
 
 // Stream runs the query and streams its result batches.
 func (df *DataFrame) Stream(ctx context.Context) (batch.Reader, error) {
