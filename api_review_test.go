@@ -356,3 +356,49 @@ func TestStreamingProjectionHelpers(t *testing.T) {
 		t.Fatalf("out = %q", got)
 	}
 }
+
+// TestLiteralGoValues: Go operands become literals of Spark's types (a Go
+// int is INT when it fits, BIGINT beyond, as PySpark's lit does for Python
+// ints); an unsupported Go type is an error on the column, not a panic.
+func TestLiteralGoValues(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSession(t)
+	df := must(t).df(s.SQL(ctx, "SELECT 1 AS one"))
+	const unsupported = "UNSUPPORTED_FEATURE.LITERAL_TYPE"
+	for _, tc := range []struct {
+		name  string
+		c     ingot.Column
+		typ   types.DataType
+		value string // or, with no type, an error fragment
+	}{
+		{"small int is INT", ingot.Lit(7), types.Integer, "7"},
+		{"big int is BIGINT", ingot.Lit(1 << 40), types.Long, "1099511627776"},
+		{"big int operand keeps its value", ingot.Col("one").Plus(1 << 40), types.Long, "1099511627777"},
+		{"uint8 is INT", ingot.Lit(uint8(200)), types.Integer, "200"},
+		{"uint64 is BIGINT", ingot.Lit(uint64(1 << 40)), types.Long, "1099511627776"},
+		{"uint64 beyond BIGINT", ingot.Lit(uint64(1 << 63)), nil, unsupported},
+		{"struct", ingot.Lit(struct{}{}), nil, unsupported},
+		{"operand of an unsupported type", ingot.Col("one").Plus([]int{1}), nil, unsupported},
+		{"IsIn of an unsupported type", ingot.Col("one").IsIn(1, map[string]int{}), nil, unsupported},
+		{"function argument of an unsupported type", ingot.Coalesce(ingot.Col("one"), 1, complex(1, 2)), nil, unsupported},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := df.Select(tc.c.As("x"))
+			if tc.typ == nil {
+				if err := out.Err(); err == nil || !strings.Contains(err.Error(), tc.value) {
+					t.Fatalf("got %v, want %s", err, tc.value)
+				}
+				return
+			}
+			if out.Err() != nil {
+				t.Fatal(out.Err())
+			}
+			if got := out.Schema().Fields[0].Type; !types.Equal(got, tc.typ) {
+				t.Fatalf("type %s, want %s", got.SQL(), tc.typ.SQL())
+			}
+			if got := strings2D(t, out); got != tc.value+"\n" {
+				t.Fatalf("got %q, want %q", got, tc.value)
+			}
+		})
+	}
+}

@@ -85,7 +85,8 @@ func unalias(e expr.Expr) expr.Expr {
 }
 
 func (c Column) bin(op expr.BinaryOperator, other any) Column {
-	return c.derive(&expr.Binary{Op: op, Left: c.e, Right: toExpr(other)}, other)
+	o := operand(other)
+	return c.derive(&expr.Binary{Op: op, Left: c.e, Right: o.e}, o)
 }
 
 // firstErr is the first construction error of c and of the Column values
@@ -142,10 +143,12 @@ func (c Column) Between(lower, upper any) Column {
 // IsIn is c IN (values...).
 func (c Column) IsIn(values ...any) Column {
 	list := make([]expr.Expr, len(values))
+	ops := make([]any, len(values))
 	for i, v := range values {
-		list[i] = toExpr(v)
+		o := operand(v)
+		list[i], ops[i] = o.e, o
 	}
-	return c.derive(&expr.In{Child: c.e, List: list}, values...)
+	return c.derive(&expr.In{Child: c.e, List: list}, ops...)
 }
 
 // Asc and Desc make sort orders with Spark's default null placement (nulls
@@ -168,16 +171,7 @@ func unsort(e expr.Expr) expr.Expr {
 	return e
 }
 
-// toExpr turns a Column, a column-name-free Go value, or nil into an
-// expression: Go values become literals (as PySpark does for operands). A
-// Column's construction error is not its business: callers pass the same
-// values to derive, which keeps it.
-func toExpr(v any) expr.Expr {
-	switch v := v.(type) {
-	case Column:
-		return v.e
-	case expr.Expr:
-		return v
-	}
-	return expr.Lit(v)
-}
+// operand turns a Column or a Go value into a Column: Go values become
+// literals, as PySpark makes them of operands (never column names), and a
+// Go value Lit cannot type becomes a column carrying that error.
+func operand(v any) Column { return Lit(v) }

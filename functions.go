@@ -1,7 +1,10 @@
 package ingot
 
 import (
+	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/sql"
@@ -34,12 +37,44 @@ func Col(name string) Column {
 	}
 }
 
-// Lit is a literal value: Go ints, floats, strings, bools, time.Time, nil.
+// Lit is a literal value: Go ints (INT when the value fits, else BIGINT, as
+// PySpark's lit types a Python int), unsigned ints, floats, strings, bools,
+// []byte, time.Time, nil. A Column is returned as it is. Any other Go type
+// makes a column that fails with [UNSUPPORTED_FEATURE.LITERAL_TYPE].
 func Lit(v any) Column {
-	if c, ok := v.(Column); ok {
-		return c
+	switch x := v.(type) {
+	case Column:
+		return x
+	case int:
+		return intLit(int64(x))
+	case uint:
+		return uintLit(uint64(x))
+	case uint8:
+		return intLit(int64(x))
+	case uint16:
+		return intLit(int64(x))
+	case uint32:
+		return intLit(int64(x))
+	case uint64:
+		return uintLit(x)
+	case nil, bool, int8, int16, int32, int64, float32, float64, string, []byte, time.Time:
+		return wrap(expr.Lit(v))
+	}
+	return Column{e: expr.Lit(nil), err: fmt.Errorf("ingot: [UNSUPPORTED_FEATURE.LITERAL_TYPE] The feature is not supported: Literal for %#v of Go type %T", v, v)}
+}
+
+func intLit(v int64) Column {
+	if v >= math.MinInt32 && v <= math.MaxInt32 {
+		return wrap(expr.Lit(int32(v)))
 	}
 	return wrap(expr.Lit(v))
+}
+
+func uintLit(v uint64) Column {
+	if v > math.MaxInt64 {
+		return Column{e: expr.Lit(nil), err: fmt.Errorf("ingot: [UNSUPPORTED_FEATURE.LITERAL_TYPE] The feature is not supported: Literal for %d of Go type uint64: beyond BIGINT", v)}
+	}
+	return intLit(int64(v))
 }
 
 // Expr parses a SQL expression, as pyspark.sql.functions.expr does.
