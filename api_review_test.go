@@ -106,6 +106,12 @@ func TestQualifiedStar(t *testing.T) {
 	if err := j.Select("c.*").Err(); err == nil || !strings.Contains(err.Error(), "CANNOT_RESOLVE_STAR_EXPAND") {
 		t.Fatalf("unknown qualifier: got %v, want CANNOT_RESOLVE_STAR_EXPAND", err)
 	}
+	// count of a star counts rows, as Spark's functions.count does.
+	for _, c := range []ingot.Column{ingot.Count("*"), ingot.Count(ingot.Col("*")), ingot.Count("a.*")} {
+		if got := strings2D(t, j.Select(c.As("n"))); got != "1\n" {
+			t.Fatalf("%s: got %q, want 1", c, got)
+		}
+	}
 	q := must(t).df(s.SQL(ctx, "SELECT 1 AS `*`"))
 	if got := strings2D(t, q.Select(ingot.Col("`*`").Plus(1).As("y"))); got != "2\n" {
 		t.Fatalf("backquoted star column: got %q", got)

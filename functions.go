@@ -122,10 +122,13 @@ func Min(c any) Column           { return agg("min", c, false) }
 func Max(c any) Column           { return agg("max", c, false) }
 func CountDistinct(c any) Column { return agg("count", c, true) }
 
-// Count counts non-null values of a column; Count("*") counts rows.
+// Count counts non-null values of a column; Count("*") counts rows, as does
+// the count of any star (Col("*"), "p.*"), like Spark's functions.count.
 func Count(c any) Column {
-	if s, ok := c.(string); ok && s == "*" {
-		return wrap(&expr.AggCall{Name: "count", Star: true})
+	if a := colArg(c); a.err == nil {
+		if _, ok := a.e.(*expr.Star); ok {
+			return wrap(&expr.AggCall{Name: "count", Star: true})
+		}
 	}
 	return agg("count", c, false)
 }
