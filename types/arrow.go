@@ -58,6 +58,8 @@ func ToArrow(t DataType) arrow.DataType {
 		return m
 	case StructType:
 		return arrow.StructOf(arrowFields(t)...)
+	case VariantType:
+		return arrowVariant
 	}
 	panic(fmt.Sprintf("types: ToArrow of unknown type %T", t))
 }

@@ -191,6 +191,8 @@ func ParseSimpleString(s string) (DataType, error) {
 		return Timestamp, nil
 	case "timestamp_ntz":
 		return TimestampNTZ, nil
+	case "variant":
+		return Variant, nil
 	case "decimal":
 		return DecimalType{Precision: 10, Scale: 0}, nil
 	}
