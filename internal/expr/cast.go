@@ -23,7 +23,7 @@ func CastSupported(from, to types.DataType) bool {
 	}
 	switch to.(type) {
 	case types.StringType:
-		return isAtomic(from)
+		return isAtomic(from) || types.IsVariant(from)
 	case types.BooleanType:
 		return types.IsNumeric(from) || isString(from)
 	case types.ByteType, types.ShortType, types.IntegerType, types.LongType,
@@ -124,6 +124,9 @@ func castKernel(from, to types.DataType) (castFunc, error) {
 	}
 	switch to := to.(type) {
 	case types.StringType:
+		if types.IsVariant(from) {
+			return castVariantToString, nil
+		}
 		return castToString(from)
 	case types.BooleanType:
 		return castToBool(from)
