@@ -21,12 +21,14 @@
 // filter on scan), columnMapping (name and id modes: physical names and
 // Parquet field ids in files, logical names out), v2Checkpoint (UUID-named
 // JSON or Parquet checkpoints and their sidecars), typeWidening (narrower
-// file types cast to the table's), timestampNtz and vacuumProtocolCheck.
+// file types cast to the table's), variantType (a variant column is
+// returned as its stored struct<value, metadata> of binaries, variant.go),
+// timestampNtz and vacuumProtocolCheck.
 // Log compaction files are ignored (replaying the commits they summarize
-// gives the same state). Other reader features (variantType...) fail with
-// ErrUnsupportedFeature rather than return wrong rows. Writes refuse tables
-// whose writer features they do not honour (row tracking, identity
-// columns, v2 checkpoints, unknown features...) and upgrade the protocol
+// gives the same state). Other reader features (variantShredding...) fail
+// with ErrUnsupportedFeature rather than return wrong rows. Writes refuse
+// tables whose writer features they do not honour (row tracking, identity
+// columns, v2 checkpoints, variants, unknown features...) and upgrade the protocol
 // for the features a write turns on (feature_protocol.go): column mapping
 // (physical names and field ids), change data feed (Table.WriteChangeFiles
 // for rewrites), in-commit timestamps, domain metadata, timestampNtz.

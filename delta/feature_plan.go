@@ -17,6 +17,9 @@ import (
 // need. replace says the write replaces the schema (new table, or an
 // overwrite with OverwriteSchema).
 func applyTableFeatures(snap *Snapshot, p *writePlan, data types.StructType, replace bool, opts WriteOptions) error {
+	if err := refuseVariantWrite(p.schema); err != nil {
+		return err
+	}
 	if p.metadata != nil {
 		s, err := assignColumnMapping(p.schema, p.metadata.Configuration, snap, replace)
 		if err != nil {

@@ -86,10 +86,14 @@ func columnMetadataKey(s types.StructType, keys ...string) string {
 // VACUUM; deletionVectors are applied on scan; columnMapping resolves
 // physical names and field ids; v2Checkpoint reads UUID-named checkpoints
 // and sidecars; typeWidening casts narrower file types to the table's
-// (the Parquet reader casts every column to the wanted type).
+// (the Parquet reader casts every column to the wanted type); variantType
+// reads a variant column as its stored struct<value, metadata> of binaries
+// (variant.go). variantType is not a supported writer feature: writes to
+// such tables stay refused.
 var supportedReaderFeatures = map[string]bool{
 	"timestampNtz": true, "vacuumProtocolCheck": true, "deletionVectors": true,
 	"columnMapping": true, "v2Checkpoint": true, "typeWidening": true, "typeWidening-preview": true,
+	"variantType": true, "variantType-preview": true,
 }
 
 // checkReadSupport fails on any protocol requirement the reader does not

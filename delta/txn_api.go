@@ -196,8 +196,12 @@ func (tx *Transaction) UpdateMetadata(md Metadata) error {
 	if md.ID != tx.snap.metadata.ID {
 		return fmt.Errorf("delta: update metadata: table id %q cannot change to %q", tx.snap.metadata.ID, md.ID)
 	}
-	if _, err := types.ParseSchema([]byte(md.SchemaString)); err != nil {
+	schema, err := types.ParseSchema([]byte(md.SchemaString))
+	if err != nil {
 		return fmt.Errorf("delta: update metadata: schema: %w", err)
+	}
+	if err := refuseVariantWrite(schema); err != nil {
+		return err
 	}
 	if md.Configuration == nil {
 		md.Configuration = map[string]string{}
