@@ -289,21 +289,23 @@ func appendVariantPrimitive(dst, v []byte, typ int) ([]byte, error) {
 		}
 		return append(dst, javaFloat(float64(math.Float32frombits(binary.LittleEndian.Uint32(body))), 32)...), nil
 	case vDecimal4, vDecimal8, vDecimal16:
-		size := 16
+		// Each width caps the precision (9, 18, 38 digits) as Spark's
+		// reader checks; a value beyond it is malformed, not printed.
+		size, maxDigits := 16, 38
 		switch typ {
 		case vDecimal4:
-			size = 4
+			size, maxDigits = 4, 9
 		case vDecimal8:
-			size = 8
+			size, maxDigits = 8, 18
 		}
 		if err := need(1 + size); err != nil {
 			return dst, err
 		}
 		scale := int(body[0])
-		if scale > types.MaxDecimalPrecision {
-			return dst, fmt.Errorf("%w: decimal scale %d", ErrMalformedVariant, scale)
+		if scale > maxDigits {
+			return dst, fmt.Errorf("%w: decimal scale %d above precision %d", ErrMalformedVariant, scale, maxDigits)
 		}
-		return appendPlainDecimal(dst, body[1:1+size], scale), nil
+		return appendPlainDecimal(dst, body[1:1+size], scale, maxDigits)
 	case vDate:
 		if err := need(4); err != nil {
 			return dst, err
@@ -343,7 +345,7 @@ func appendVariantPrimitive(dst, v []byte, typ int) ([]byte, error) {
 // appendPlainDecimal prints a little-endian two's-complement unscaled value
 // at scale like Java's BigDecimal.stripTrailingZeros().toPlainString(),
 // which is what Spark's variant JSON shows (1.50 prints as 1.5, 100 as 100).
-func appendPlainDecimal(dst, le []byte, scale int) []byte {
+func appendPlainDecimal(dst, le []byte, scale, maxDigits int) ([]byte, error) {
 	be := make([]byte, len(le))
 	for i, b := range le {
 		be[len(le)-1-i] = b
@@ -356,6 +358,11 @@ func appendPlainDecimal(dst, le []byte, scale int) []byte {
 	neg := s[0] == '-'
 	if neg {
 		s = s[1:]
+	}
+	if len(s) > maxDigits {
+		return dst, fmt.Errorf("%w: decimal of %d digits in a %d-digit slot", ErrMalformedVariant, len(s), maxDigits)
+	}
+	if neg {
 		dst = append(dst, '-')
 	}
 	for scale > 0 && len(s) > 1 && s[len(s)-1] == '0' {
@@ -365,14 +372,14 @@ func appendPlainDecimal(dst, le []byte, scale int) []byte {
 		scale = 0
 	}
 	if scale == 0 {
-		return append(dst, s...)
+		return append(dst, s...), nil
 	}
 	for len(s) <= scale {
 		s = "0" + s
 	}
 	dst = append(dst, s[:len(s)-scale]...)
 	dst = append(dst, '.')
-	return append(dst, s[len(s)-scale:]...)
+	return append(dst, s[len(s)-scale:]...), nil
 }
 
 // appendJSONString quotes s as Jackson does for Spark: quote, backslash and

@@ -120,6 +120,7 @@ func TestVariantToJSON(t *testing.T) {
 		{"double exponent", f64(1e20), nil, `1.0E20`},
 		{"float", tvPrim(vFloat, le(uint64(math.Float32bits(0.1)), 4)...), nil, `0.1`},
 		{"decimal4", tvPrim(vDecimal4, append([]byte{2}, le(12345, 4)...)...), nil, `123.45`},
+		{"decimal4 nine digits", tvPrim(vDecimal4, append([]byte{9}, le(uint64(1<<64-999999999), 4)...)...), nil, `-0.999999999`},
 		{"decimal4 trailing zeros stripped", tvPrim(vDecimal4, append([]byte{2}, le(150, 4)...)...), nil, `1.5`},
 		{"decimal8 negative small", tvPrim(vDecimal8, append([]byte{4}, le(uint64(1<<64-5), 8)...)...), nil, `-0.0005`},
 		{"decimal8 integral", tvPrim(vDecimal8, append([]byte{0}, le(100, 8)...)...), nil, `100`},
@@ -174,7 +175,9 @@ func TestVariantToJSONErrors(t *testing.T) {
 		{"field id outside dictionary", []byte{2, 1, 5, 0, 1, 0}, okMeta, ErrMalformedVariant},
 		{"array offset out of range", []byte{3, 1, 9, 10}, okMeta, ErrMalformedVariant},
 		{"array count too large", []byte{3, 200, 0}, okMeta, ErrMalformedVariant},
-		{"decimal scale too large", append([]byte{vDecimal4 << 2, 39}, le(1, 4)...), okMeta, ErrMalformedVariant},
+		{"decimal4 scale above its precision", append([]byte{vDecimal4 << 2, 10}, le(1, 4)...), okMeta, ErrMalformedVariant},
+		{"decimal4 with 10 digits", append([]byte{vDecimal4 << 2, 0}, le(1234567890, 4)...), okMeta, ErrMalformedVariant},
+		{"decimal8 with 19 digits", append([]byte{vDecimal8 << 2, 0}, le(1e18, 8)...), okMeta, ErrMalformedVariant},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := AppendVariantJSON(nil, tc.value, tc.meta)
