@@ -34,6 +34,13 @@ func TestVariantType(t *testing.T) {
 				t.Fatalf("round trip:\n got %s\nwant %s", out, schemaJSON)
 			}
 		}},
+		{"printSchema", func(t *testing.T) {
+			st, _ := ParseSchema([]byte(schemaJSON))
+			want := "root\n |-- id: long (nullable = true)\n |-- v: variant (nullable = true)\n"
+			if got := st.TreeString(); got != want {
+				t.Fatalf("TreeString:\n%s\nwant\n%s", got, want)
+			}
+		}},
 		{"DDL type name not accepted yet", func(t *testing.T) {
 			// Writing variants is unsupported, and a CREATE TABLE declaring
 			// one would write its Arrow form (a plain struct) instead: the
