@@ -187,14 +187,7 @@ func cellString(col arrow.Array, i int) string {
 // inlineCheck compares a scan with rows written inline in expected.json,
 // rendering both sides as text.
 func inlineCheck(ctx context.Context, tbl *Table, version json.RawMessage, columns []string, rows [][]any, format string) error {
-	var snap *Snapshot
-	var err error
-	var v int64
-	if json.Unmarshal(version, &v) == nil {
-		snap, err = tbl.SnapshotAt(ctx, v)
-	} else {
-		snap, err = tbl.Snapshot(ctx)
-	}
+	snap, err := snapshotFor(ctx, tbl, version)
 	if err != nil {
 		return fmt.Errorf("version %s: %w", version, err)
 	}
@@ -233,29 +226,9 @@ func inlineCheck(ctx context.Context, tbl *Table, version json.RawMessage, colum
 			got = append(got, strings.Join(cells, " | "))
 		}
 	}
-	var want []string
-	for _, r := range rows {
-		cells := make([]string, len(r))
-		for j, c := range r {
-			switch c := c.(type) {
-			case nil:
-				cells[j] = "(null)"
-			case string:
-				if c == "" && format == "arrow-pretty" {
-					cells[j] = "(null)"
-				} else {
-					cells[j] = c
-				}
-			default:
-				cells[j] = fmt.Sprint(c)
-			}
-		}
-		want = append(want, strings.Join(cells, " | "))
-	}
 	sort.Strings(got)
-	sort.Strings(want)
-	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
-		return fmt.Errorf("version %s: inline rows differ\n got:\n%s\nwant:\n%s", version, g, w)
+	if err := compareRows(got, expectedInline(rows, format)); err != nil {
+		return fmt.Errorf("version %s: inline %w", version, err)
 	}
 	return nil
 }
