@@ -397,36 +397,34 @@ func (p *parser) drop() Statement {
 	return nil
 }
 
+// showLike parses SHOW's optional [LIKE] 'pattern'.
+func (p *parser) showLike() *string {
+	if p.accept("LIKE") || p.peek().kind == tokString {
+		l := p.stringLit()
+		return &l
+	}
+	return nil
+}
+
+// showIn parses SHOW TABLES/VIEWS' optional [FROM|IN db] [LIKE] 'pattern'.
+func (p *parser) showIn() (db string, like *string) {
+	if p.accept("FROM") || p.accept("IN") {
+		db = p.databaseName()
+	}
+	return db, p.showLike()
+}
+
 func (p *parser) show() Statement {
 	p.expect("SHOW")
 	switch {
 	case p.accept("DATABASES") || p.accept("SCHEMAS"):
-		s := &ShowDatabases{}
-		if p.accept("LIKE") || p.peek().kind == tokString {
-			l := p.stringLit()
-			s.Like = &l
-		}
-		return s
+		return &ShowDatabases{Like: p.showLike()}
 	case p.accept("TABLES"):
-		s := &ShowTables{}
-		if p.accept("FROM") || p.accept("IN") {
-			s.Database = p.databaseName()
-		}
-		if p.accept("LIKE") || p.peek().kind == tokString {
-			l := p.stringLit()
-			s.Like = &l
-		}
-		return s
+		db, like := p.showIn()
+		return &ShowTables{Database: db, Like: like}
 	case p.accept("VIEWS"):
-		s := &ShowViews{}
-		if p.accept("FROM") || p.accept("IN") {
-			s.Database = p.databaseName()
-		}
-		if p.accept("LIKE") || p.peek().kind == tokString {
-			l := p.stringLit()
-			s.Like = &l
-		}
-		return s
+		db, like := p.showIn()
+		return &ShowViews{Database: db, Like: like}
 	case p.accept("COLUMNS"):
 		if !p.accept("FROM") {
 			p.expect("IN")
