@@ -46,34 +46,66 @@ func report(b *testing.B, size int64) {
 	b.ReportMetric(float64(benchRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
+// benchLayouts are the two ways DELETE and UPDATE change a table:
+// rewriting files, or marking rows with deletion vectors.
+var benchLayouts = []struct {
+	name  string
+	table func(*testing.B, context.Context) (*delta.Table, int64)
+}{{"copy-on-write", benchTable}, {"deletion-vectors", benchDVTable}}
+
+// benchDVTable is benchTable with delta.enableDeletionVectors set.
+func benchDVTable(b *testing.B, ctx context.Context) (*delta.Table, int64) {
+	b.Helper()
+	tbl, size := benchTable(b, ctx)
+	tx, err := tbl.Begin(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.SetProperties(map[string]string{"delta.enableDeletionVectors": "true"}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tx.Commit(ctx, "SET TBLPROPERTIES", nil); err != nil {
+		b.Fatal(err)
+	}
+	return tbl, size
+}
+
 func BenchmarkDelete(b *testing.B) {
 	ctx := context.Background()
 	cond := parse(b, "val < 100")
-	var size int64
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		tbl, sz := benchTable(b, ctx)
-		size = sz
-		b.StartTimer()
-		if _, err := Delete(ctx, target(tbl), cond); err != nil {
-			b.Fatal(err)
-		}
+	for _, l := range benchLayouts {
+		b.Run(l.name, func(b *testing.B) {
+			var size int64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				tbl, sz := l.table(b, ctx)
+				size = sz
+				b.StartTimer()
+				if _, err := Delete(ctx, target(tbl), cond); err != nil {
+					b.Fatal(err)
+				}
+			}
+			report(b, size)
+		})
 	}
-	report(b, size)
 }
 
 func BenchmarkUpdate(b *testing.B) {
 	ctx := context.Background()
-	tbl, size := benchTable(b, ctx)
 	set := []Assignment{{Column: "val", Value: parse(b, "val + 1")}}
 	cond := parse(b, "id % 10 = 0")
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := Update(ctx, target(tbl), set, cond); err != nil {
-			b.Fatal(err)
-		}
+	for _, l := range benchLayouts {
+		b.Run(l.name, func(b *testing.B) {
+			tbl, size := l.table(b, ctx)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := Update(ctx, target(tbl), set, cond); err != nil {
+					b.Fatal(err)
+				}
+			}
+			report(b, size)
+		})
 	}
-	report(b, size)
 }
 
 func BenchmarkMerge(b *testing.B) {
