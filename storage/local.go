@@ -9,11 +9,18 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"syscall"
 )
 
-// Local is a Store over a directory of the local file system.
+// Local is a Store over a directory of the local file system. Keys never
+// resolve outside the directory: one climbing above it with ".." fails with
+// ErrOutsideRoot. (Symbolic links inside the directory are followed.)
 type Local struct {
 	root string
+	// swept holds the directories whose stale temp files this store has
+	// already removed (see sweepDir): each is swept once per store.
+	swept sync.Map
 }
 
 // NewLocal returns a store rooted at dir (which need not exist yet).
@@ -30,10 +37,22 @@ func (l *Local) Root() string { return l.root }
 
 func (l *Local) URL() string { return "file://" + filepath.ToSlash(l.root) }
 
-func (l *Local) full(p string) string { return filepath.Join(l.root, filepath.FromSlash(p)) }
+// full is the file of key p, or ErrOutsideRoot if p climbs out of the root.
+func (l *Local) full(p string) (string, error) {
+	f := filepath.Join(l.root, filepath.FromSlash(p))
+	rel, err := filepath.Rel(l.root, f)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("storage: %s in %s: %w", p, l.root, ErrOutsideRoot)
+	}
+	return f, nil
+}
 
 func (l *Local) Get(ctx context.Context, p string) ([]byte, error) {
-	b, err := os.ReadFile(l.full(p))
+	full, err := l.full(p)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(full)
 	if err != nil {
 		return nil, l.wrap("get", p, err)
 	}
@@ -48,7 +67,11 @@ type localFile struct {
 func (f localFile) Size() int64 { return f.size }
 
 func (l *Local) Open(ctx context.Context, p string) (File, error) {
-	f, err := os.Open(l.full(p))
+	full, err := l.full(p)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(full)
 	if err != nil {
 		return nil, l.wrap("open", p, err)
 	}
@@ -63,11 +86,15 @@ func (l *Local) Open(ctx context.Context, p string) (File, error) {
 // Put writes to a temp file in the same directory and renames it over the
 // key, so readers never observe a partial object.
 func (l *Local) Put(ctx context.Context, p string, data []byte) error {
-	full := l.full(p)
+	full, err := l.full(p)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return l.wrap("put", p, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
+	l.sweepDir(filepath.Dir(full))
+	tmp, err := os.CreateTemp(filepath.Dir(full), tempPattern(full))
 	if err != nil {
 		return l.wrap("put", p, err)
 	}
@@ -87,11 +114,15 @@ func (l *Local) Put(ctx context.Context, p string, data []byte) error {
 // file, then published with link(2), which fails with EEXIST if the key is
 // taken: atomic on POSIX file systems, unlike O_EXCL + write.
 func (l *Local) PutIfAbsent(ctx context.Context, p string, data []byte) error {
-	full := l.full(p)
+	full, err := l.full(p)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return l.wrap("put-if-absent", p, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
+	l.sweepDir(filepath.Dir(full))
+	tmp, err := os.CreateTemp(filepath.Dir(full), tempPattern(full))
 	if err != nil {
 		return l.wrap("put-if-absent", p, err)
 	}
@@ -129,10 +160,13 @@ func (l *Local) List(ctx context.Context, prefix string) ([]FileInfo, error) {
 		dir = ""
 	}
 	var out []FileInfo
-	base := l.full(dir)
-	err := filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
+	base, err := l.full(dir)
+	if err != nil {
+		return nil, err
+	}
+	err = filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
+			if notExist(err) {
 				return nil
 			}
 			return err
@@ -148,7 +182,7 @@ func (l *Local) List(ctx context.Context, prefix string) ([]FileInfo, error) {
 			}
 			return nil
 		}
-		if !strings.HasPrefix(rel, prefix) || strings.HasPrefix(d.Name(), ".") && strings.Contains(d.Name(), ".tmp-") {
+		if !strings.HasPrefix(rel, prefix) || isTempName(d.Name()) {
 			return nil
 		}
 		info, err := d.Info()
@@ -169,7 +203,11 @@ func (l *Local) List(ctx context.Context, prefix string) ([]FileInfo, error) {
 }
 
 func (l *Local) Stat(ctx context.Context, p string) (FileInfo, error) {
-	st, err := os.Stat(l.full(p))
+	full, err := l.full(p)
+	if err != nil {
+		return FileInfo{}, err
+	}
+	st, err := os.Stat(full)
 	if err != nil {
 		return FileInfo{}, l.wrap("stat", p, err)
 	}
@@ -177,14 +215,24 @@ func (l *Local) Stat(ctx context.Context, p string) (FileInfo, error) {
 }
 
 func (l *Local) Delete(ctx context.Context, p string) error {
-	if err := os.Remove(l.full(p)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	full, err := l.full(p)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(full); err != nil && !notExist(err) {
 		return l.wrap("delete", p, err)
 	}
 	return nil
 }
 
+// notExist reports a missing file, including one "inside" a regular file
+// (ENOTDIR): no object has such a key.
+func notExist(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
+
 func (l *Local) wrap(op, p string, err error) error {
-	if errors.Is(err, fs.ErrNotExist) {
+	if notExist(err) && op != "put" && op != "put-if-absent" {
 		return fmt.Errorf("storage: %s %s: %w", op, filepath.Join(l.root, p), ErrNotFound)
 	}
 	return fmt.Errorf("storage: %s %s: %w", op, filepath.Join(l.root, p), err)

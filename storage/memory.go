@@ -27,6 +27,9 @@ func NewMemory() *Memory { return &Memory{files: map[string]memFile{}} }
 func (m *Memory) URL() string { return "memory://" }
 
 func (m *Memory) Get(ctx context.Context, p string) ([]byte, error) {
+	if err := checkKey(p); err != nil {
+		return nil, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	f, ok := m.files[p]
@@ -42,6 +45,9 @@ func (memReader) Close() error  { return nil }
 func (r memReader) Size() int64 { return r.Reader.Size() }
 
 func (m *Memory) Open(ctx context.Context, p string) (File, error) {
+	if err := checkKey(p); err != nil {
+		return nil, err
+	}
 	b, err := m.Get(ctx, p)
 	if err != nil {
 		return nil, err
@@ -50,6 +56,9 @@ func (m *Memory) Open(ctx context.Context, p string) (File, error) {
 }
 
 func (m *Memory) Put(ctx context.Context, p string, data []byte) error {
+	if err := checkKey(p); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.files[p] = memFile{data: bytes.Clone(data), mod: time.Now()}
@@ -57,6 +66,9 @@ func (m *Memory) Put(ctx context.Context, p string, data []byte) error {
 }
 
 func (m *Memory) PutIfAbsent(ctx context.Context, p string, data []byte) error {
+	if err := checkKey(p); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.files[p]; ok {
@@ -67,6 +79,9 @@ func (m *Memory) PutIfAbsent(ctx context.Context, p string, data []byte) error {
 }
 
 func (m *Memory) List(ctx context.Context, prefix string) ([]FileInfo, error) {
+	if err := checkKey(prefix); err != nil {
+		return nil, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []FileInfo
@@ -80,6 +95,9 @@ func (m *Memory) List(ctx context.Context, prefix string) ([]FileInfo, error) {
 }
 
 func (m *Memory) Stat(ctx context.Context, p string) (FileInfo, error) {
+	if err := checkKey(p); err != nil {
+		return FileInfo{}, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	f, ok := m.files[p]
@@ -90,6 +108,9 @@ func (m *Memory) Stat(ctx context.Context, p string) (FileInfo, error) {
 }
 
 func (m *Memory) Delete(ctx context.Context, p string) error {
+	if err := checkKey(p); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.files, p)

@@ -97,6 +97,9 @@ func (s *S3) wrap(op, p string, err error) error {
 }
 
 func (s *S3) Get(ctx context.Context, p string) ([]byte, error) {
+	if err := checkKey(p); err != nil {
+		return nil, err
+	}
 	obj, err := s.client.GetObject(ctx, s.bucket, s.key(p), minio.GetObjectOptions{})
 	if err != nil {
 		return nil, s.wrap("get", p, err)
@@ -155,6 +158,9 @@ func (f *s3File) ReadAt(p []byte, off int64) (int, error) {
 // Open stats the object for its size; reads happen on ReadAt. The context
 // is kept for those reads.
 func (s *S3) Open(ctx context.Context, p string) (File, error) {
+	if err := checkKey(p); err != nil {
+		return nil, err
+	}
 	fi, err := s.Stat(ctx, p)
 	if err != nil {
 		return nil, err
@@ -172,6 +178,9 @@ func (s *S3) put(ctx context.Context, op, p string, data []byte, opts minio.PutO
 }
 
 func (s *S3) Put(ctx context.Context, p string, data []byte) error {
+	if err := checkKey(p); err != nil {
+		return err
+	}
 	return s.put(ctx, "put", p, data, minio.PutObjectOptions{})
 }
 
@@ -181,6 +190,9 @@ func (s *S3) Put(ctx context.Context, p string, data []byte) error {
 const conflictRetries = 5
 
 func (s *S3) PutIfAbsent(ctx context.Context, p string, data []byte) error {
+	if err := checkKey(p); err != nil {
+		return err
+	}
 	for attempt := 0; ; attempt++ {
 		var opts minio.PutObjectOptions
 		opts.SetMatchETagExcept("*")
@@ -201,6 +213,9 @@ func (s *S3) PutIfAbsent(ctx context.Context, p string, data []byte) error {
 }
 
 func (s *S3) List(ctx context.Context, prefix string) ([]FileInfo, error) {
+	if err := checkKey(prefix); err != nil {
+		return nil, err
+	}
 	return s.ListAfter(ctx, prefix, "")
 }
 
@@ -209,6 +224,9 @@ func (s *S3) List(ctx context.Context, prefix string) ([]FileInfo, error) {
 // server-side, so a reader that knows where the interesting keys begin (a
 // Delta log's newest checkpoint) skips the pages before them.
 func (s *S3) ListAfter(ctx context.Context, prefix, startAfter string) ([]FileInfo, error) {
+	if err := checkKey(prefix); err != nil {
+		return nil, err
+	}
 	opts := minio.ListObjectsOptions{Prefix: s.key(prefix), Recursive: true}
 	if startAfter != "" {
 		opts.StartAfter = s.key(startAfter)
@@ -226,6 +244,9 @@ func (s *S3) ListAfter(ctx context.Context, prefix, startAfter string) ([]FileIn
 }
 
 func (s *S3) Stat(ctx context.Context, p string) (FileInfo, error) {
+	if err := checkKey(p); err != nil {
+		return FileInfo{}, err
+	}
 	info, err := s.client.StatObject(ctx, s.bucket, s.key(p), minio.StatObjectOptions{})
 	if err != nil {
 		return FileInfo{}, s.wrap("stat", p, err)
@@ -234,6 +255,9 @@ func (s *S3) Stat(ctx context.Context, p string) (FileInfo, error) {
 }
 
 func (s *S3) Delete(ctx context.Context, p string) error {
+	if err := checkKey(p); err != nil {
+		return err
+	}
 	if err := s.client.RemoveObject(ctx, s.bucket, s.key(p), minio.RemoveObjectOptions{}); err != nil {
 		if errors.Is(s.wrap("delete", p, err), ErrNotFound) {
 			return nil

@@ -60,6 +60,9 @@ func TestStoreContract(t *testing.T) {
 			if _, err := s.Open(ctx, "missing"); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("open missing: %v, want ErrNotFound", err)
 			}
+			if err := s.Put(ctx, "a/../../x", []byte("x")); !errors.Is(err, ErrOutsideRoot) {
+				t.Fatalf("put above the root: %v, want ErrOutsideRoot", err)
+			}
 			for _, k := range []string{"b/2", "a/1", "a/0", "ab", "c"} {
 				if err := s.Put(ctx, k, []byte("v-"+k)); err != nil {
 					t.Fatal(err)
