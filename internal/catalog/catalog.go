@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,7 +37,7 @@ type Option func(*Catalog)
 
 // WithLocationStore sets how the catalog reaches a managed table's data that
 // lies outside the warehouse store (a database created with LOCATION), to
-// delete it on DROP. The default handles file:// locations.
+// delete it on DROP. The default is storage.Open.
 func WithLocationStore(f func(location string) (storage.Store, error)) Option {
 	return func(c *Catalog) { c.resolver = f }
 }
@@ -47,35 +45,31 @@ func WithLocationStore(f func(location string) (storage.Store, error)) Option {
 // WithClock sets the clock stamping CreatedAt (tests).
 func WithClock(now func() time.Time) Option { return func(c *Catalog) { c.now = now } }
 
-// Open opens the catalog persisted in warehouse, creating the "default"
-// database if absent.
+// Open opens the catalog persisted in warehouse. It writes nothing, so a
+// warehouse that cannot be written (or does not exist yet) can be opened
+// and read; the "default" database exists implicitly until the first
+// catalog write records it (ensureDefault).
 func Open(ctx context.Context, warehouse storage.Store, opts ...Option) (*Catalog, error) {
+	whURL, err := storage.CanonicalLocation(warehouse.URL())
+	if err != nil {
+		return nil, fmt.Errorf("catalog: open: %w", err)
+	}
 	c := &Catalog{
-		wh:       warehouse,
-		whURL:    trimURL(warehouse.URL()),
-		resolver: fileStore,
-		now:      time.Now,
+		wh:    warehouse,
+		whURL: whURL,
+		resolver: func(location string) (storage.Store, error) {
+			return storage.Open(context.Background(), location)
+		},
+		now: time.Now,
 	}
 	for _, o := range opts {
 		o(c)
-	}
-	err := c.CreateDatabase(ctx, Database{Name: DefaultDatabase, Comment: "default database"}, true)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: open %s: %w", c.whURL, err)
 	}
 	return c, nil
 }
 
 // WarehouseURL is the location of the warehouse root.
 func (c *Catalog) WarehouseURL() string { return c.whURL }
-
-func fileStore(location string) (storage.Store, error) {
-	u, err := url.Parse(location)
-	if err != nil || u.Scheme != "file" {
-		return nil, fmt.Errorf("catalog: no store for location %q", location)
-	}
-	return storage.NewLocal(filepath.FromSlash(u.Path))
-}
 
 // validName reports whether name is a valid database or table name. Spark's
 // session catalog accepts [A-Za-z0-9_]+; we enforce it because names become
@@ -119,63 +113,96 @@ func (c *Catalog) readJSON(ctx context.Context, key string, v any) error {
 	return nil
 }
 
-// relToWarehouse returns location's path relative to the warehouse root, or
-// ok=false if location lies outside it.
+// relToWarehouse returns location's key relative to the warehouse root, or
+// ok=false if location lies outside it. Both are compared canonically, so
+// "<warehouse>/../x" is outside.
 func (c *Catalog) relToWarehouse(location string) (string, bool) {
-	loc := trimURL(location)
-	if loc == c.whURL {
-		return "", true
-	}
-	if rest, ok := strings.CutPrefix(loc, joinURL(c.whURL, "")); ok {
-		return rest, true
-	}
-	return "", false
+	return storage.WithinLocation(c.whURL, location)
 }
 
-// trimURL drops a trailing "/" from a directory URL, but not from a bare
-// root such as "memory://" or "file:///".
-func trimURL(u string) string {
-	for strings.HasSuffix(u, "/") && !strings.HasSuffix(u, "//") {
-		u = u[:len(u)-1]
-	}
-	return u
+// reserved reports whether location is the warehouse root, or the
+// catalog's own directory or inside it: no table or database data may live
+// there, and DROP never deletes there.
+func (c *Catalog) reserved(location string) bool {
+	rel, ok := c.relToWarehouse(location)
+	return ok && (rel == "" || rel == Dir || strings.HasPrefix(rel, Dir+"/"))
 }
 
-// joinURL appends a path segment to a directory URL.
-func joinURL(dir, name string) string {
-	if strings.HasSuffix(dir, "/") {
-		return dir + name
+// canonical is storage.CanonicalLocation with the catalog's error context.
+func canonical(what, location string) (string, error) {
+	loc, err := storage.CanonicalLocation(location)
+	if err != nil {
+		return "", fmt.Errorf("catalog: %s: %w", what, err)
 	}
-	return dir + "/" + name
+	return loc, nil
 }
 
-// deleteData removes every object under a managed table's location. It
-// refuses locations that would take more than one table with them: the
-// warehouse root, a database directory and the catalog itself.
-func (c *Catalog) deleteData(ctx context.Context, t Table) error {
+// readLocation canonicalises a location read from an entry. Entries written
+// before locations were canonical hold them as typed ("file:///wh/../x",
+// "/abs/dir"); they are read in canonical form. One that does not parse is
+// returned as stored: DROP never deletes data there (ownedData).
+func readLocation(location string) string {
+	if loc, err := storage.CanonicalLocation(location); err == nil {
+		return loc
+	}
+	return location
+}
+
+// joinLocation is the location of child name inside dir.
+func joinLocation(dir, name string) string {
+	if loc, err := storage.JoinLocation(dir, name); err == nil {
+		return loc
+	}
+	return strings.TrimSuffix(dir, "/") + "/" + name
+}
+
+// deleteAll removes every object under location (the location itself being
+// a directory). Data inside the warehouse goes through the warehouse store,
+// the rest through the location's own store.
+func (c *Catalog) deleteAll(ctx context.Context, location string) error {
 	store, prefix := c.wh, ""
-	if rel, ok := c.relToWarehouse(t.Location); ok {
-		if rel == "" || rel == Dir || strings.HasPrefix(rel, Dir+"/") {
-			return fmt.Errorf("catalog: refusing to delete data of %s at %s", quote(t.Database, t.Name), t.Location)
-		}
+	if rel, ok := c.relToWarehouse(location); ok {
 		prefix = rel + "/"
 	} else {
-		s, err := c.resolver(t.Location)
+		s, err := c.resolver(location)
 		if err != nil {
-			return fmt.Errorf("catalog: delete data of %s: %w", quote(t.Database, t.Name), err)
+			return err
 		}
 		store = s
 	}
 	files, err := store.List(ctx, prefix)
 	if err != nil {
-		return fmt.Errorf("catalog: delete data of %s: %w", quote(t.Database, t.Name), err)
+		return err
 	}
 	for _, f := range files {
 		if err := store.Delete(ctx, f.Path); err != nil {
-			return fmt.Errorf("catalog: delete data of %s: %w", quote(t.Database, t.Name), err)
+			return err
 		}
 	}
 	return nil
+}
+
+// locations is every database and table entry of the catalog, to check a
+// location against all the locations the catalog records.
+type locations struct {
+	dbs    []Database
+	tables []Table
+}
+
+func (c *Catalog) allLocations(ctx context.Context) (*locations, error) {
+	dbs, err := c.ListDatabases(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	all := &locations{dbs: dbs}
+	for _, d := range dbs {
+		ts, err := c.ListTables(ctx, d.Name, "")
+		if err != nil && !errors.Is(err, ErrDatabaseNotFound) {
+			return nil, err
+		}
+		all.tables = append(all.tables, ts...)
+	}
+	return all, nil
 }
 
 func isNotFound(err error) bool { return errors.Is(err, storage.ErrNotFound) }

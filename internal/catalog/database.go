@@ -36,38 +36,117 @@ func (c *Catalog) defaultDatabaseLocation(db string) string {
 	if db == DefaultDatabase {
 		return c.whURL
 	}
-	return joinURL(c.whURL, db+".db")
+	return joinLocation(c.whURL, db+".db")
 }
 
 // CreateDatabase registers db. Its name is stored lower-case; an empty
-// Location gets the default one. Creating an existing database fails with
-// ErrDatabaseExists unless ifNotExists. Concurrent creates of one name are
-// safe: exactly one wins.
+// Location gets the default one, and any location is stored canonical
+// (storage.CanonicalLocation). A location may not overlap what the catalog
+// already owns (ErrLocationConflict): the warehouse root or catalog
+// directory, another database's location (equal, inside or containing it),
+// or a table's location (equal or inside it). Creating an existing database
+// fails with ErrDatabaseExists unless ifNotExists. Concurrent creates of one
+// name are safe: exactly one wins.
 func (c *Catalog) CreateDatabase(ctx context.Context, db Database, ifNotExists bool) error {
 	if err := validName(db.Name); err != nil {
 		return err
 	}
 	name := normalize(db.Name)
-	loc := trimURL(db.Location)
-	if loc == "" {
-		loc = c.defaultDatabaseLocation(name)
+	if name == DefaultDatabase {
+		// It exists implicitly (Open).
+		if ifNotExists {
+			return nil
+		}
+		return errDatabaseExists(name)
+	}
+	loc := c.defaultDatabaseLocation(name)
+	if db.Location != "" {
+		var err error
+		if loc, err = canonical("create database "+quote(name), db.Location); err != nil {
+			return err
+		}
+	}
+	if ok, err := c.DatabaseExists(ctx, name); err != nil || ok {
+		if err == nil && !ifNotExists {
+			err = errDatabaseExists(name)
+		}
+		return err
+	}
+	if err := c.checkDatabaseLocation(ctx, name, loc); err != nil {
+		return err
+	}
+	if err := c.ensureDefault(ctx); err != nil {
+		return fmt.Errorf("catalog: create database %s: %w", quote(name), err)
 	}
 	created := db.CreatedAt
 	if created.IsZero() {
 		created = c.now()
 	}
-	b, err := json.Marshal(dbEntry{FormatVersion, name, db.Comment, loc, db.Properties, created.UTC()})
+	return c.putDatabase(ctx, dbEntry{FormatVersion, name, db.Comment, loc, db.Properties, created.UTC()}, ifNotExists)
+}
+
+func (c *Catalog) putDatabase(ctx context.Context, e dbEntry, ifNotExists bool) error {
+	b, err := json.Marshal(e)
 	if err != nil {
-		return fmt.Errorf("catalog: create database %s: %w", quote(name), err)
+		return fmt.Errorf("catalog: create database %s: %w", quote(e.Name), err)
 	}
-	if err := c.wh.PutIfAbsent(ctx, dbKey(name), append(b, '\n')); err != nil {
+	if err := c.wh.PutIfAbsent(ctx, dbKey(e.Name), append(b, '\n')); err != nil {
 		if errors.Is(err, storage.ErrExists) {
 			if ifNotExists {
 				return nil
 			}
-			return errDatabaseExists(name)
+			return errDatabaseExists(e.Name)
 		}
-		return fmt.Errorf("catalog: create database %s: %w", quote(name), err)
+		return fmt.Errorf("catalog: create database %s: %w", quote(e.Name), err)
+	}
+	return nil
+}
+
+// ensureDefault records the implicit default database, so that a writable
+// warehouse always holds databases/default.json (docs/format/catalog.md).
+// Every catalog write calls it first; it writes only when the entry is
+// missing.
+func (c *Catalog) ensureDefault(ctx context.Context) error {
+	if _, err := c.wh.Stat(ctx, dbKey(DefaultDatabase)); !isNotFound(err) {
+		return err
+	}
+	return c.putDatabase(ctx, c.implicitDefault(c.now().UTC()), true)
+}
+
+// implicitDefault is the default database's entry before one is recorded.
+func (c *Catalog) implicitDefault(created time.Time) dbEntry {
+	return dbEntry{FormatVersion: FormatVersion, Name: DefaultDatabase, Comment: "default database", Location: c.whURL, CreatedAt: created}
+}
+
+// checkDatabaseLocation refuses a location for database name that would let
+// dropping one object delete another's data (see CreateDatabase). Another
+// process may create a conflicting object between this check and the
+// create; DROP re-checks before deleting anything (ownedData).
+func (c *Catalog) checkDatabaseLocation(ctx context.Context, name, loc string) error {
+	if c.reserved(loc) {
+		return errLocationConflict(fmt.Sprintf("schema %s cannot be located at %s: that is the warehouse root or the catalog's own directory", quote(name), loc))
+	}
+	if _, ok := storage.WithinLocation(loc, c.whURL); ok {
+		return errLocationConflict(fmt.Sprintf("schema %s cannot be located at %s: it contains the warehouse %s", quote(name), loc, c.whURL))
+	}
+	all, err := c.allLocations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range all.dbs {
+		if d.Name == name || d.Name == DefaultDatabase {
+			continue
+		}
+		_, inside := storage.WithinLocation(d.Location, loc)
+		_, contains := storage.WithinLocation(loc, d.Location)
+		if inside || contains {
+			return errLocationConflict(fmt.Sprintf("schema %s cannot be located at %s: it overlaps the location %s of schema %s", quote(name), loc, d.Location, quote(d.Name)))
+		}
+	}
+	for _, t := range all.tables {
+		if _, inside := storage.WithinLocation(t.Location, loc); inside {
+			return errLocationConflict(fmt.Sprintf("schema %s cannot be located at %s: it is inside the location %s of table %s", quote(name), loc, t.Location, t.Ident()))
+		}
 	}
 	return nil
 }
@@ -81,12 +160,15 @@ func (c *Catalog) GetDatabase(ctx context.Context, name string) (Database, error
 	}
 	var e dbEntry
 	if err := c.readJSON(ctx, dbKey(name), &e); err != nil {
-		if isNotFound(err) {
+		if !isNotFound(err) {
+			return Database{}, fmt.Errorf("catalog: get database %s: %w", quote(name), err)
+		}
+		if name != DefaultDatabase {
 			return Database{}, errDatabaseNotFound(name)
 		}
-		return Database{}, fmt.Errorf("catalog: get database %s: %w", quote(name), err)
+		e = c.implicitDefault(time.Time{})
 	}
-	return Database{Name: e.Name, Comment: e.Comment, Location: e.Location, Properties: e.Properties, CreatedAt: e.CreatedAt}, nil
+	return Database{Name: e.Name, Comment: e.Comment, Location: readLocation(e.Location), Properties: e.Properties, CreatedAt: e.CreatedAt}, nil
 }
 
 // DatabaseExists reports whether the database exists.
@@ -111,9 +193,16 @@ func (c *Catalog) ListDatabases(ctx context.Context, pattern string) ([]Database
 		return nil, fmt.Errorf("catalog: list databases: %w", err)
 	}
 	var out []Database
+	if match(DefaultDatabase) {
+		d, err := c.GetDatabase(ctx, DefaultDatabase)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
 	for _, f := range files {
 		name, ok := strings.CutSuffix(strings.TrimPrefix(f.Path, prefix), ".json")
-		if !ok || strings.Contains(name, "/") || !match(name) {
+		if !ok || strings.Contains(name, "/") || name == DefaultDatabase || !match(name) {
 			continue
 		}
 		db, err := c.GetDatabase(ctx, name)
@@ -130,10 +219,14 @@ func (c *Catalog) ListDatabases(ctx context.Context, pattern string) ([]Database
 }
 
 // DropDatabase removes a database. A database holding tables fails with
-// ErrDatabaseNotEmpty unless cascade, which drops its tables first (deleting
-// managed tables' data). As in Spark, the database's directory is then
-// deleted with everything in it — only when it lies inside the warehouse.
-// The default database cannot be dropped.
+// ErrDatabaseNotEmpty unless cascade, which drops its tables first (DropTable:
+// deleting the data managed tables own). Then, as Spark does, what is left in
+// the database's directory is deleted (e.g. streaming checkpoints kept there)
+// — but only when the catalog owns that directory: it is the default
+// location <warehouse>/<db>.db. A LOCATION given by the user may hold other
+// data and is never deleted. The entry goes last, so a failure part way
+// leaves the database registered and DROP can be run again. The default
+// database cannot be dropped.
 func (c *Catalog) DropDatabase(ctx context.Context, name string, ifExists, cascade bool) error {
 	name = normalize(name)
 	if name == DefaultDatabase {
@@ -153,33 +246,50 @@ func (c *Catalog) DropDatabase(ctx context.Context, name string, ifExists, casca
 	if len(tables) > 0 && !cascade {
 		return errDatabaseNotEmpty(name)
 	}
-	for _, t := range tables {
-		if err := c.DropTable(ctx, name, t.Name, true); err != nil {
+	if len(tables) > 0 {
+		// One snapshot of the catalog's locations serves every table: the
+		// entries dropped so far stay in it, which can only make ownedData
+		// keep more data, never delete more.
+		all, err := c.allLocations(ctx)
+		if err != nil {
 			return fmt.Errorf("catalog: drop database %s cascade: %w", quote(name), err)
 		}
+		for _, t := range tables {
+			if err := c.dropTable(ctx, t, all); err != nil {
+				return fmt.Errorf("catalog: drop database %s cascade: %w", quote(name), err)
+			}
+		}
+	}
+	if err := c.deleteDatabaseDir(ctx, db); err != nil {
+		return fmt.Errorf("catalog: drop database %s: %w", quote(name), err)
 	}
 	if err := c.wh.Delete(ctx, dbKey(name)); err != nil {
 		return fmt.Errorf("catalog: drop database %s: %w", quote(name), err)
 	}
-	return c.deleteDatabaseDir(ctx, name, db.Location)
+	return nil
 }
 
 // deleteDatabaseDir removes what is left in a dropped database's directory
-// (Spark deletes the directory recursively), but only for a directory inside
-// the warehouse: a LOCATION given by the user may hold other data.
-func (c *Catalog) deleteDatabaseDir(ctx context.Context, name, location string) error {
-	rel, ok := c.relToWarehouse(location)
-	if !ok || rel == "" || rel == Dir || strings.HasPrefix(rel, Dir+"/") {
+// when the catalog owns it (see DropDatabase), skipping it altogether if
+// another database or any table still lies inside it: their data is not
+// this database's to delete.
+func (c *Catalog) deleteDatabaseDir(ctx context.Context, db Database) error {
+	if db.Location != c.defaultDatabaseLocation(db.Name) || c.reserved(db.Location) {
 		return nil
 	}
-	files, err := c.wh.List(ctx, rel+"/")
+	all, err := c.allLocations(ctx)
 	if err != nil {
-		return fmt.Errorf("catalog: drop database %s: %w", quote(name), err)
+		return err
 	}
-	for _, f := range files {
-		if err := c.wh.Delete(ctx, f.Path); err != nil {
-			return fmt.Errorf("catalog: drop database %s: %w", quote(name), err)
+	for _, d := range all.dbs {
+		if _, inside := storage.WithinLocation(db.Location, d.Location); inside && d.Name != db.Name {
+			return nil
 		}
 	}
-	return nil
+	for _, t := range all.tables {
+		if _, inside := storage.WithinLocation(db.Location, t.Location); inside {
+			return nil
+		}
+	}
+	return c.deleteAll(ctx, db.Location)
 }

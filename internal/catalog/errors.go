@@ -66,3 +66,12 @@ func errInvalidName(name string) error {
 func errDropDefault() error {
 	return &Error{"UNSUPPORTED_FEATURE.DROP_DATABASE", "The feature is not supported: Drop the default database `default`.", ErrUnsupported}
 }
+
+// ErrLocationConflict: a location overlaps one the catalog already owns, so
+// dropping one object could delete another's data, or a managed table's
+// location already holds files.
+var ErrLocationConflict = errors.New("catalog: location conflict")
+
+func errLocationConflict(msg string) error {
+	return &Error{"LOCATION_ALREADY_EXISTS", msg, ErrLocationConflict}
+}

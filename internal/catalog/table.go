@@ -41,7 +41,7 @@ type tableEntry struct {
 }
 
 func (e tableEntry) table() Table {
-	return Table{e.Database, e.Name, e.Location, e.Provider, e.Managed, e.Comment, e.Properties, e.CreatedAt}
+	return Table{e.Database, e.Name, readLocation(e.Location), e.Provider, e.Managed, e.Comment, e.Properties, e.CreatedAt}
 }
 
 // DefaultTableLocation is where a managed table lives: <db location>/<table>.
@@ -53,14 +53,16 @@ func (c *Catalog) DefaultTableLocation(db, table string) string {
 	}
 	db, table = normalize(db), normalize(table)
 	if d, err := c.GetDatabase(context.Background(), db); err == nil {
-		return joinURL(d.Location, table)
+		return joinLocation(d.Location, table)
 	}
-	return joinURL(c.defaultDatabaseLocation(db), table)
+	return joinLocation(c.defaultDatabaseLocation(db), table)
 }
 
 // CreateTable registers t in its database (DefaultDatabase if empty). A
 // managed table without Location gets DefaultTableLocation; an external one
-// must have a Location. Provider defaults to "delta". Creating an existing
+// must have a Location. Locations are stored canonical; none may be the
+// warehouse root or inside the catalog directory. Provider defaults to
+// "delta". Creating an existing
 // table fails with ErrTableExists unless ifNotExists; concurrent creates of
 // one name are safe.
 func (c *Catalog) CreateTable(ctx context.Context, t Table, ifNotExists bool) error {
@@ -75,12 +77,19 @@ func (c *Catalog) CreateTable(ctx context.Context, t Table, ifNotExists bool) er
 	if err != nil {
 		return err
 	}
-	t.Location = trimURL(t.Location)
 	if t.Location == "" {
 		if !t.Managed {
 			return fmt.Errorf("catalog: create table %s: an external table needs a location", t.Ident())
 		}
-		t.Location = joinURL(db.Location, t.Name)
+		t.Location = joinLocation(db.Location, t.Name)
+	} else if t.Location, err = canonical("create table "+t.Ident(), t.Location); err != nil {
+		return err
+	}
+	if c.reserved(t.Location) {
+		return errLocationConflict(fmt.Sprintf("table %s cannot be located at %s: that is the warehouse root or the catalog's own directory", t.Ident(), t.Location))
+	}
+	if err := c.ensureDefault(ctx); err != nil {
+		return fmt.Errorf("catalog: create table %s: %w", t.Ident(), err)
 	}
 	if t.Provider == "" {
 		t.Provider = "delta"
@@ -179,9 +188,11 @@ func (c *Catalog) ListTables(ctx context.Context, db, pattern string) ([]Table, 
 	return out, nil
 }
 
-// DropTable removes db.name; for a managed table it deletes the data too.
-// The entry goes first: a crash in between leaves orphaned files, never an
-// entry pointing at half-deleted data.
+// DropTable removes db.name; for a managed table it first deletes the data
+// the table owns (ownedData). Data goes before the entry: a failure or crash
+// part way leaves the entry, so the table is still listed and DROP TABLE
+// can be run again to finish; it never leaves files at a managed location
+// with no entry (which a later CREATE would have to adopt or refuse).
 func (c *Catalog) DropTable(ctx context.Context, db, name string, ifExists bool) error {
 	t, err := c.GetTable(ctx, db, name)
 	if err != nil {
@@ -190,13 +201,66 @@ func (c *Catalog) DropTable(ctx context.Context, db, name string, ifExists bool)
 		}
 		return err
 	}
+	return c.dropTable(ctx, t, nil)
+}
+
+// dropTable drops t (see DropTable). all holds the catalog's locations for
+// ownedData; nil reads them.
+func (c *Catalog) dropTable(ctx context.Context, t Table, all *locations) error {
+	if t.Managed {
+		owned, err := c.ownedData(ctx, t, all)
+		if err != nil {
+			return fmt.Errorf("catalog: drop table %s: %w", t.Ident(), err)
+		}
+		if owned {
+			if err := c.deleteAll(ctx, t.Location); err != nil {
+				return fmt.Errorf("catalog: drop table %s: delete data at %s: %w", t.Ident(), t.Location, err)
+			}
+		}
+	}
 	if err := c.wh.Delete(ctx, tableKey(t.Database, t.Name)); err != nil {
 		return fmt.Errorf("catalog: drop table %s: %w", t.Ident(), err)
 	}
-	if t.Managed {
-		return c.deleteData(ctx, t)
-	}
 	return nil
+}
+
+// ownedData reports whether DROP may delete everything under a managed
+// table's location. The catalog owns the location it assigned: <database
+// location>/<table>, canonical, not the warehouse root or catalog
+// directory. A managed table moved elsewhere (ALTER TABLE SET LOCATION, or
+// an entry whose location does not parse) keeps its data, as an external
+// table does. So does one whose location holds another table or database
+// (an external table created inside it): deleting it would delete theirs.
+func (c *Catalog) ownedData(ctx context.Context, t Table, all *locations) (bool, error) {
+	db, err := c.GetDatabase(ctx, t.Database)
+	if err != nil {
+		if errors.Is(err, ErrDatabaseNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	if t.Location != joinLocation(db.Location, t.Name) || c.reserved(t.Location) {
+		return false, nil
+	}
+	if all == nil {
+		if all, err = c.allLocations(ctx); err != nil {
+			return false, err
+		}
+	}
+	for _, d := range all.dbs {
+		if _, inside := storage.WithinLocation(t.Location, d.Location); inside {
+			return false, nil
+		}
+	}
+	for _, o := range all.tables {
+		if o.Database == t.Database && o.Name == t.Name {
+			continue
+		}
+		if _, inside := storage.WithinLocation(t.Location, o.Location); inside {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // AlterTable rewrites the entry of db.name with fn's changes (ALTER TABLE
@@ -216,7 +280,12 @@ func (c *Catalog) AlterTable(ctx context.Context, db, name string, fn func(*Tabl
 		return err
 	}
 	nt.Database, nt.Name, nt.CreatedAt = t.Database, t.Name, t.CreatedAt
-	nt.Location = trimURL(nt.Location)
+	if nt.Location, err = canonical("alter table "+t.Ident(), nt.Location); err != nil {
+		return err
+	}
+	if c.reserved(nt.Location) {
+		return errLocationConflict(fmt.Sprintf("table %s cannot be located at %s: that is the warehouse root or the catalog's own directory", t.Ident(), nt.Location))
+	}
 	if len(nt.Properties) == 0 {
 		nt.Properties = nil
 	}
