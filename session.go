@@ -3,7 +3,6 @@ package ingot
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -43,7 +42,11 @@ type Session struct {
 	streams   *StreamingQueryManager
 }
 
-// NewSession opens (creating if needed) the warehouse and its catalog.
+// NewSession opens the warehouse and its catalog. It writes nothing: the
+// warehouse directory and the catalog's files are created by the first
+// write that needs them, so a warehouse that cannot be written (read-only,
+// full, or below a path that is not a directory) can still be opened and
+// queried; writes to it then fail with the file system's error.
 func NewSession(ctx context.Context, cfg Config) (*Session, error) {
 	if cfg.Warehouse == "" {
 		cfg.Warehouse = "spark-warehouse"
@@ -54,9 +57,6 @@ func NewSession(ctx context.Context, cfg Config) (*Session, error) {
 	abs, err := filepath.Abs(cfg.Warehouse)
 	if err != nil {
 		return nil, fmt.Errorf("ingot: warehouse %s: %w", cfg.Warehouse, err)
-	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
-		return nil, fmt.Errorf("ingot: warehouse %s: %w", abs, err)
 	}
 	store, err := storage.NewLocal(abs)
 	if err != nil {

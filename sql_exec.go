@@ -18,6 +18,7 @@ import (
 	"github.com/ingotdata/ingot/internal/plan"
 	"github.com/ingotdata/ingot/internal/source"
 	"github.com/ingotdata/ingot/internal/sql"
+	"github.com/ingotdata/ingot/storage"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -325,13 +326,25 @@ func (s *Session) createTable(ctx context.Context, st *sql.CreateTable) (*DataFr
 		ct = catalog.Table{Database: name.db, Name: name.table, Provider: "delta", Managed: st.Location == nil, Comment: deref(st.Comment), Properties: map[string]string{}}
 		switch {
 		case st.Location != nil:
-			ct.Location = *st.Location
+			if ct.Location, err = storage.CanonicalLocation(*st.Location); err != nil {
+				return nil, fmt.Errorf("ingot: create table %s: %w", name, err)
+			}
 		case exists:
 			// Replacing a table without naming a location replaces it where
 			// it is, external or managed.
 			ct.Location, ct.Managed = old.Location, old.Managed
 		default:
 			ct.Location = s.catalog.DefaultTableLocation(name.db, name.table)
+			exists, err := s.checkManagedLocation(ctx, ct)
+			if err != nil {
+				return nil, err
+			}
+			if exists { // created concurrently since TableExists above
+				if st.IfNotExists {
+					return s.empty(), nil
+				}
+				return nil, fmt.Errorf("ingot: [TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create table or view %s because it already exists", name)
+			}
 		}
 		for _, p := range st.Properties {
 			ct.Properties[p.Key] = p.Value

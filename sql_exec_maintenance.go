@@ -11,6 +11,7 @@ import (
 	"github.com/ingotdata/ingot/delta"
 	"github.com/ingotdata/ingot/internal/expr"
 	"github.com/ingotdata/ingot/internal/sql"
+	"github.com/ingotdata/ingot/storage"
 	"github.com/ingotdata/ingot/types"
 )
 
@@ -118,9 +119,21 @@ func (s *Session) vacuum(ctx context.Context, st *sql.Vacuum) (*DataFrame, error
 	if err != nil {
 		return nil, fmt.Errorf("ingot: VACUUM %s: %w", label, err)
 	}
+	deleted := res.FilesDeleted
+	if tc, ok := t.Store().(storage.TempCleaner); ok && !st.DryRun {
+		// Temp files of writes killed before publishing their object are
+		// in no Delta log, so VACUUM itself never sees them (List hides
+		// them). Only ones older than StaleTempAge go: a younger one may be
+		// a concurrent writer's, about to be renamed into place.
+		temps, err := tc.RemoveStaleTemps(ctx, "", time.Now().Add(-storage.StaleTempAge))
+		if err != nil {
+			return nil, fmt.Errorf("ingot: VACUUM %s: %w", label, err)
+		}
+		deleted = append(deleted, temps...)
+	}
 	root := strings.TrimSuffix(t.Store().URL(), "/") + "/"
-	rows := make([][]any, len(res.FilesDeleted))
-	for i, p := range res.FilesDeleted {
+	rows := make([][]any, len(deleted))
+	for i, p := range deleted {
 		rows[i] = []any{root + p}
 	}
 	return s.localFrame(types.NewStruct(types.Field("path", types.String)), rows)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"strings"
 
 	"github.com/ingotdata/ingot/delta"
@@ -73,28 +71,38 @@ func splitIdent(s string) ([]string, error) {
 	return parts, nil
 }
 
-// openDelta opens the Delta table at a directory path or file:// URL.
+// openDelta opens the Delta table at a location: a path (relative ones
+// resolved against the working directory), file://, memory:// or s3:// URL,
+// read as storage.CanonicalLocation reads it.
 func openDelta(ctx context.Context, location string) (*delta.Table, error) {
-	dir := location
-	if strings.HasPrefix(location, "file:") {
-		u, err := url.Parse(location)
-		if err != nil {
-			return nil, fmt.Errorf("ingot: table location %q: %w", location, err)
-		}
-		dir = filepath.FromSlash(u.Path)
-	}
-	if !filepath.IsAbs(dir) {
-		abs, err := filepath.Abs(dir)
-		if err != nil {
-			return nil, err
-		}
-		dir = abs
-	}
-	store, err := storage.NewLocal(dir)
+	store, err := storage.Open(ctx, location)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ingot: table location: %w", err)
 	}
 	return delta.Open(ctx, store)
+}
+
+// checkManagedLocation refuses to create managed table ct when its
+// location already holds files, as Spark does ([LOCATION_ALREADY_EXISTS]):
+// they are not a table the catalog knows (a crashed CREATE, or data put
+// there by hand), and adopting them silently would give the new table
+// someone else's rows — and its DROP would delete them. If an entry for ct
+// appeared meanwhile (a concurrent CREATE that wrote first), exists is true
+// and the caller treats the table as existing.
+func (s *Session) checkManagedLocation(ctx context.Context, ct catalog.Table) (exists bool, err error) {
+	store, err := storage.Open(ctx, ct.Location)
+	if err != nil {
+		return false, fmt.Errorf("ingot: table location: %w", err)
+	}
+	files, err := store.List(ctx, "")
+	if err != nil || len(files) == 0 {
+		return false, err
+	}
+	if ok, err := s.catalog.TableExists(ctx, ct.Database, ct.Name); ok || err != nil {
+		return ok, err
+	}
+	return false, fmt.Errorf("ingot: [LOCATION_ALREADY_EXISTS] Cannot name the managed table as %s, as its associated location %s already exists. Please pick a different table name, or remove the existing location first: %w",
+		ct.Ident(), ct.Location, catalog.ErrLocationConflict)
 }
 
 // lookupTable finds a catalog table, with Spark's error when missing.
@@ -133,6 +141,13 @@ func (s *Session) ensureTable(ctx context.Context, name string) (ct catalog.Tabl
 		return catalog.Table{}, false, err
 	}
 	ct = catalog.Table{Database: tn.db, Name: tn.table, Location: s.catalog.DefaultTableLocation(tn.db, tn.table), Provider: "delta", Managed: true}
+	if exists, err := s.checkManagedLocation(ctx, ct); err != nil || exists {
+		if err != nil {
+			return catalog.Table{}, false, err
+		}
+		ct, err = s.catalog.GetTable(ctx, tn.db, tn.table)
+		return ct, false, err
+	}
 	if err := s.catalog.CreateTable(ctx, ct, true); err != nil {
 		return catalog.Table{}, false, err
 	}
