@@ -6,7 +6,8 @@
 // It owns names (case-insensitive, stored lower-case as Spark's session
 // catalog does), default locations (the "default" database is the warehouse
 // root, others live in <warehouse>/<name>.db, managed tables in
-// <db location>/<table>), and deleting managed table data on DROP. It knows
+// <db location>/<table>), locations stored canonical, and deleting on DROP
+// exactly the data the catalog owns. It knows
 // nothing of SQL, plans or Delta's internals: a table entry records where the
 // table lives and which provider reads it; its schema and data files belong to
 // the provider (the Delta log). The on-disk format is specified in
