@@ -13,9 +13,10 @@ import (
 	"syscall"
 )
 
-// Local is a Store over a directory of the local file system. Keys never
-// resolve outside the directory: one climbing above it with ".." fails with
-// ErrOutsideRoot. (Symbolic links inside the directory are followed.)
+// Local is a Store over a directory of the local file system. Keys are
+// confined to the directory lexically: one climbing above it with ".."
+// fails with ErrOutsideRoot. A symbolic link inside the directory is
+// followed wherever it points, as the file system does.
 type Local struct {
 	root string
 	// swept holds the directories whose stale temp files this store has

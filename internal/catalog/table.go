@@ -62,9 +62,8 @@ func (c *Catalog) DefaultTableLocation(db, table string) string {
 // managed table without Location gets DefaultTableLocation; an external one
 // must have a Location. Locations are stored canonical; none may be the
 // warehouse root or inside the catalog directory. Provider defaults to
-// "delta". Creating an existing
-// table fails with ErrTableExists unless ifNotExists; concurrent creates of
-// one name are safe.
+// "delta". Creating an existing table fails with ErrTableExists unless
+// ifNotExists; concurrent creates of one name are safe.
 func (c *Catalog) CreateTable(ctx context.Context, t Table, ifNotExists bool) error {
 	if t.Database == "" {
 		t.Database = DefaultDatabase
