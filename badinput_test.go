@@ -13,6 +13,7 @@ import (
 	"github.com/ingotdata/ingot"
 	"github.com/ingotdata/ingot/internal/catalog"
 	"github.com/ingotdata/ingot/storage"
+	"github.com/ingotdata/ingot/types"
 )
 
 // Issue 15, "trustworthy under bad input": items 1, 6 and 7 end to end.
@@ -249,5 +250,28 @@ func TestKilledWriteTempFilesCleaned(t *testing.T) {
 	}
 	if got := strings2D(t, must(t).df(s.SQL(ctx, "SELECT count(*) FROM t"))); got != "2\n" {
 		t.Errorf("table after cleaning: %q", got)
+	}
+}
+
+// TestStreamingLocationsAreURLs: a file:// checkpoint location and sink
+// path name the directory they spell, not a relative directory "file:".
+func TestStreamingLocationsAreURLs(t *testing.T) {
+	ctx := context.Background()
+	s, dir := newSession(t)
+	in := filepath.Join(dir, "in")
+	writeFile(t, filepath.Join(in, "1.json"), `{"id": 1}`+"\n")
+	df := must(t).df(s.ReadStream().Schema(types.NewStruct(types.Field("id", types.Long))).JSON(ctx, in))
+	q, err := df.WriteStream().Trigger(ingot.AvailableNow()).
+		Option("checkpointLocation", "file://"+filepath.ToSlash(dir)+"/chk").Start(ctx, "file://"+filepath.ToSlash(dir)+"/out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.AwaitTermination(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"chk", "out/_delta_log"} {
+		if !fileExists(filepath.Join(dir, d)) {
+			t.Errorf("%s not written", d)
+		}
 	}
 }

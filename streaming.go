@@ -272,13 +272,9 @@ func (w *DataStreamWriter) start(ctx context.Context, location string) (*Streami
 	if cp == "" {
 		return nil, errors.New("ingot: [CHECKPOINT_LOCATION_REQUIRED] checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or spark.sql.streaming.checkpointLocation with a query name")
 	}
-	cpAbs, err := filepath.Abs(cp)
+	cpStore, err := storage.Open(ctx, cp)
 	if err != nil {
-		return nil, err
-	}
-	cpStore, err := storage.NewLocal(cpAbs)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ingot: checkpointLocation: %w", err)
 	}
 	t, err := openDelta(ctx, location)
 	if err != nil {
