@@ -109,7 +109,7 @@ func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action
 	if err != nil {
 		return err
 	}
-	r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{})
+	r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{Path: p})
 	if err != nil {
 		return err
 	}

@@ -238,7 +238,7 @@ func (r *scanReader) openNext(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("delta: scan: open %s: %w", task.path, err)
 	}
-	pr, err := parquetfile.Open(ctx, file, parquetfile.ReadOptions{Schema: r.data, FieldIDs: r.fieldIDs, BatchSize: r.batchSize, Allocator: r.mem})
+	pr, err := parquetfile.Open(ctx, file, parquetfile.ReadOptions{Path: task.path, Schema: r.data, FieldIDs: r.fieldIDs, BatchSize: r.batchSize, Allocator: r.mem})
 	if err != nil {
 		return fmt.Errorf("delta: scan %s: %w", task.path, err)
 	}
