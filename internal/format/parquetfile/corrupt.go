@@ -3,6 +3,7 @@ package parquetfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"strings"
@@ -52,7 +53,16 @@ func (e *CorruptError) Error() string {
 	return b.String()
 }
 
-func (e *CorruptError) Unwrap() error { return e.Err }
+// Unwrap gives the cause, except when the cause is (or wraps) io.EOF: a
+// decoder that ran out of bytes in a truncated or damaged file must not
+// look like the end of the batch stream to a caller testing
+// errors.Is(err, io.EOF).
+func (e *CorruptError) Unwrap() error {
+	if errors.Is(e.Err, io.EOF) {
+		return nil
+	}
+	return e.Err
+}
 
 func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
 

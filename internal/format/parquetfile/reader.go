@@ -479,3 +479,26 @@ func (r *reader) Close() (err error) {
 	}
 	return err
 }
+
+// RowCount reads only the footer of f and returns its row count, with the
+// same checks and panic boundary as Open. It does not close f.
+func RowCount(f storage.File, path string) (n int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &CorruptError{Path: path, RowGroup: -1, Page: -1, Err: recovered(p)}
+		}
+	}()
+	size := f.Size()
+	if size < 12 {
+		return 0, corruptf(path, "%d bytes is too short for a Parquet file", size)
+	}
+	pf, err := file.NewParquetReader(io.NewSectionReader(f, 0, size))
+	if err != nil {
+		return 0, &CorruptError{Path: path, RowGroup: -1, Page: -1, Err: fmt.Errorf("open: %w", err)}
+	}
+	defer pf.Close()
+	if _, err := checkMetadata(pf, size, path); err != nil {
+		return 0, err
+	}
+	return pf.NumRows(), nil
+}
