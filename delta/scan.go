@@ -2,6 +2,7 @@ package delta
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -104,26 +105,53 @@ type scanTask struct {
 	keep *rowSet
 	// consts are the values of the reader's constant columns, in order.
 	consts []scalar.Scalar
-	// numRecords is the row count the log's stats give the file, when
-	// hasNumRecords; the scan checks the file against it.
-	numRecords    int64
-	hasNumRecords bool
+	// stats is the add action's stats JSON, which the scan checks the
+	// file against when it opens it (parsed then, not for every file up
+	// front).
+	stats string
 }
 
-// withNumRecords sets the task's expected row count from f's stats.
+// withNumRecords keeps f's stats for the task's checks.
 func (t scanTask) withNumRecords(f AddFile) scanTask {
-	if f.Stats == "" {
-		return t
-	}
-	if st := parseFileStats(f.Stats); st.NumRecords != nil && *st.NumRecords >= 0 {
-		t.numRecords, t.hasNumRecords = *st.NumRecords, true
-	}
+	t.stats = f.Stats
 	return t
 }
 
-// ErrRowCountMismatch: a data file holds another number of rows than the
-// log's numRecords says; one of them is corrupt.
-var ErrRowCountMismatch = errors.New("delta: data file row count differs from the log's numRecords")
+// checkAgainstStats compares an opened file with what the log's stats say
+// of it: its row count must be numRecords, and a column the file lacks
+// (read as nulls) must not have non-null values by the stats' nullCount.
+func (task *scanTask) checkAgainstStats(pr batch.Reader) error {
+	if task.stats == "" {
+		return nil
+	}
+	st := parseFileStats(task.stats)
+	if st.NumRecords == nil || *st.NumRecords < 0 {
+		return nil
+	}
+	n, ok := parquetfile.NumRows(pr)
+	if !ok {
+		return nil
+	}
+	if n != *st.NumRecords {
+		return fmt.Errorf("%w: the file has %d rows, numRecords is %d", ErrRowCountMismatch, n, *st.NumRecords)
+	}
+	for _, c := range parquetfile.MissingColumns(pr) {
+		var nulls int64
+		raw, ok := st.NullCount[c]
+		if !ok || json.Unmarshal(raw, &nulls) != nil {
+			continue
+		}
+		if nulls < n {
+			return fmt.Errorf("%w: column %q is not in the file, but the log's stats count %d non-null values in it", ErrRowCountMismatch, c, n-nulls)
+		}
+	}
+	return nil
+}
+
+// ErrRowCountMismatch: a data file does not match the log's stats of it
+// (another row count than numRecords, a column with values missing); the
+// file or the log is corrupt.
+var ErrRowCountMismatch = errors.New("delta: data file does not match the log's stats")
 
 // scanCol is one output column: a data column of the file, a partition
 // column, or a per-task constant.
@@ -275,9 +303,9 @@ func (r *scanReader) openNext(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("delta: scan %s: %w", task.path, err)
 	}
-	if n, ok := parquetfile.NumRows(pr); ok && task.hasNumRecords && n != task.numRecords {
+	if err := task.checkAgainstStats(pr); err != nil {
 		pr.Close()
-		return fmt.Errorf("delta: scan %s: %w: the file has %d rows, numRecords is %d", task.path, ErrRowCountMismatch, n, task.numRecords)
+		return fmt.Errorf("delta: scan %s: %w", task.path, err)
 	}
 	r.cur = pr
 	return nil

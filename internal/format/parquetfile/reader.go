@@ -502,3 +502,19 @@ func RowCount(f storage.File, path string) (n int64, err error) {
 	}
 	return pf.NumRows(), nil
 }
+
+// MissingColumns returns the names of the ReadOptions.Schema fields a
+// reader from Open fills with nulls because the file lacks them.
+func MissingColumns(r batch.Reader) []string {
+	pr, ok := r.(*reader)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for i, s := range pr.src {
+		if s == -1 {
+			out = append(out, pr.out.Field(i).Name)
+		}
+	}
+	return out
+}
