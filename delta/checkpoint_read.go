@@ -32,9 +32,12 @@ type sidecarAction struct {
 
 // readCheckpoint calls fn with every action of a checkpoint: all parts of
 // a classic one in order, or a v2 checkpoint (JSON or Parquet) followed by
-// the file actions of its sidecars.
-func (t *Table) readCheckpoint(ctx context.Context, parts []string, fn func(Action) error) error {
+// the file actions of its sidecars. It returns the number of actions the
+// checkpoint files held. wantBytes, if not 0, is the size the single part
+// must have (_last_checkpoint's sizeInBytes): a shorter file is truncated.
+func (t *Table) readCheckpoint(ctx context.Context, parts []string, wantBytes int64, fn func(Action) error) (int64, error) {
 	var sidecars []string
+	var n int64
 	collect := func(a Action) error {
 		if len(a.Sidecar) > 0 {
 			var sc sidecarAction
@@ -51,25 +54,27 @@ func (t *Table) readCheckpoint(ctx context.Context, parts []string, fn func(Acti
 	}
 	for _, p := range parts {
 		var err error
+		var rows int64
 		if strings.HasSuffix(p, ".json") {
-			err = t.readJSONCheckpoint(ctx, p, collect)
+			rows, err = t.readJSONCheckpoint(ctx, p, collect)
 		} else {
-			err = t.readCheckpointPart(ctx, p, collect)
+			rows, err = t.readCheckpointPart(ctx, p, wantBytes, collect)
 		}
+		n += rows
 		if err != nil {
-			return fmt.Errorf("delta: checkpoint %s: %w", p, err)
+			return n, fmt.Errorf("delta: checkpoint %s: %w", p, err)
 		}
 	}
 	for _, sc := range sidecars {
 		key, err := sidecarKey(sc, t.store.URL())
 		if err != nil {
-			return err
+			return n, err
 		}
-		if err := t.readCheckpointPart(ctx, key, fn); err != nil {
-			return fmt.Errorf("delta: checkpoint sidecar %s: %w", key, err)
+		if _, err := t.readCheckpointPart(ctx, key, 0, fn); err != nil {
+			return n, fmt.Errorf("delta: checkpoint sidecar %s: %w", key, err)
 		}
 	}
-	return nil
+	return n, nil
 }
 
 // sidecarKey resolves a sidecar action's path: normally a bare file name
@@ -87,31 +92,47 @@ func sidecarKey(p, root string) (string, error) {
 
 // readJSONCheckpoint reads a UUID-named v2 checkpoint in JSON form: one
 // action a line, like a commit.
-func (t *Table) readJSONCheckpoint(ctx context.Context, p string, fn func(Action) error) error {
+func (t *Table) readJSONCheckpoint(ctx context.Context, p string, fn func(Action) error) (int64, error) {
 	b, err := t.store.Get(ctx, p)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	actions, err := ParseActions(p, b)
 	if err != nil {
-		return err
+		return 0, err
+	}
+	if len(actions) == 0 {
+		return 0, fmt.Errorf("%w: empty checkpoint", ErrCorruptLog)
 	}
 	for _, a := range actions {
 		if err := fn(a); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return int64(len(actions)), nil
 }
 
-func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action) error) error {
+// readCheckpointPart reads one Parquet checkpoint file (a part or a
+// sidecar), returning its row count (one action a row).
+func (t *Table) readCheckpointPart(ctx context.Context, p string, wantBytes int64, fn func(Action) error) (rows int64, err error) {
+	// The columns are decoded by type assertions on what the file holds;
+	// a damaged file that still parses as Parquet must fail, not crash.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: decoding checkpoint rows: %v", ErrCorruptLog, p, r)
+		}
+	}()
 	f, err := t.store.Open(ctx, p)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{})
+	if wantBytes > 0 && f.Size() != wantBytes {
+		f.Close()
+		return 0, fmt.Errorf("%w: %d bytes, _last_checkpoint says %d", ErrCorruptLog, f.Size(), wantBytes)
+	}
+	r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{Path: p})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer r.Close()
 	cols := map[string]int{}
@@ -129,15 +150,16 @@ func (t *Table) readCheckpointPart(ctx context.Context, p string, fn func(Action
 	for {
 		rec, err := r.Next(ctx)
 		if errors.Is(err, io.EOF) {
-			return nil
+			return rows, nil
 		}
 		if err != nil {
-			return err
+			return rows, err
 		}
+		rows += rec.NumRows()
 		err = convertCheckpointBatch(rec, cols, in, fn)
 		rec.Release()
 		if err != nil {
-			return err
+			return rows, err
 		}
 	}
 }

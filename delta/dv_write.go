@@ -8,14 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"math"
 	"math/bits"
 	"slices"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/google/uuid"
+
+	"github.com/ingotdata/ingot/internal/format/parquetfile"
 )
 
 // ErrRowOutOfRange: a deletion vector would name a row index the data file
@@ -158,12 +158,11 @@ func (t *Table) physicalRows(ctx context.Context, f AddFile) (int64, error) {
 		return 0, fmt.Errorf("delta: row count of %s: %w", f.Path, err)
 	}
 	defer rf.Close()
-	pf, err := file.NewParquetReader(io.NewSectionReader(rf, 0, rf.Size()))
+	n, err := parquetfile.RowCount(rf, f.Path)
 	if err != nil {
 		return 0, fmt.Errorf("delta: row count of %s: %w", f.Path, err)
 	}
-	defer pf.Close()
-	return pf.NumRows(), nil
+	return n, nil
 }
 
 // dvFileVersion is the first byte of a deletion vector file.

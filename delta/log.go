@@ -1,10 +1,12 @@
 package delta
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -175,9 +177,10 @@ func (l *logListing) completeCheckpoint(v int64) []string {
 
 // lastCheckpoint is the _last_checkpoint hint.
 type lastCheckpoint struct {
-	Version int64 `json:"version"`
-	Size    int64 `json:"size"`
-	Parts   *int  `json:"parts,omitempty"`
+	Version     int64 `json:"version"`
+	Size        int64 `json:"size"`
+	Parts       *int  `json:"parts,omitempty"`
+	SizeInBytes int64 `json:"sizeInBytes,omitempty"`
 }
 
 // readLastCheckpoint returns the hint, or nil when it is missing or
@@ -203,8 +206,11 @@ type segment struct {
 	checkpointParts   []string
 	commits           []string
 	// sizeHint is the action count _last_checkpoint gives for the chosen
-	// checkpoint (0 if unknown), to presize replay's maps.
-	sizeHint int64
+	// checkpoint (0 if unknown), to presize replay's maps and check the
+	// checkpoint read; sizeInBytes its file size (single-file only, 0 if
+	// unknown).
+	sizeHint    int64
+	sizeInBytes int64
 }
 
 // buildSegment picks the newest complete checkpoint at or below version and
@@ -212,6 +218,12 @@ type segment struct {
 // when it names a complete checkpoint and nothing newer is listed; since the
 // listing is complete anyway, a stale or corrupt hint costs nothing.
 func buildSegment(ctx context.Context, store storage.Store, l *logListing, version int64) (*segment, error) {
+	return buildSegmentBelow(ctx, store, l, version, math.MaxInt64)
+}
+
+// buildSegmentBelow is buildSegment using only checkpoints older than
+// below: the fallback when the checkpoint at below cannot be read.
+func buildSegmentBelow(ctx context.Context, store storage.Store, l *logListing, version, below int64) (*segment, error) {
 	if l.maxVersion < 0 {
 		return nil, ErrNotATable
 	}
@@ -223,13 +235,16 @@ func buildSegment(ctx context.Context, store storage.Store, l *logListing, versi
 	}
 	seg := &segment{version: version, checkpointVersion: -1}
 	lc := readLastCheckpoint(ctx, store)
+	if lc != nil && lc.Version >= below {
+		lc = nil
+	}
 	if lc != nil && lc.Version <= version {
 		if parts := l.completeCheckpoint(lc.Version); parts != nil {
 			seg.checkpointVersion, seg.checkpointParts = lc.Version, parts
 		}
 	}
 	for v := range l.checkpoints {
-		if v <= version && v > seg.checkpointVersion {
+		if v <= version && v > seg.checkpointVersion && v < below {
 			if parts := l.completeCheckpoint(v); parts != nil {
 				seg.checkpointVersion, seg.checkpointParts = v, parts
 			}
@@ -237,6 +252,9 @@ func buildSegment(ctx context.Context, store storage.Store, l *logListing, versi
 	}
 	if lc != nil && lc.Version == seg.checkpointVersion && lc.Size > 0 && lc.Size < 1<<30 {
 		seg.sizeHint = lc.Size
+	}
+	if lc != nil && lc.Version == seg.checkpointVersion && len(seg.checkpointParts) == 1 && lc.SizeInBytes > 0 {
+		seg.sizeInBytes = lc.SizeInBytes
 	}
 	for v := seg.checkpointVersion + 1; v <= version; v++ {
 		p, ok := l.commits[v]
@@ -251,7 +269,10 @@ func buildSegment(ctx context.Context, store storage.Store, l *logListing, versi
 	return seg, nil
 }
 
-// readCommit reads and parses one commit file.
+// readCommit reads and parses one commit file. A commit is never empty
+// (every writer puts at least commitInfo or the actions in it), so an
+// empty or unparseable one is a torn or damaged write, reported naming
+// the file; it is never read as a commit with no actions.
 func readCommit(ctx context.Context, store storage.Store, v int64) ([]Action, error) {
 	p := commitPath(v)
 	b, err := store.Get(ctx, p)
@@ -261,5 +282,12 @@ func readCommit(ctx context.Context, store storage.Store, v int64) ([]Action, er
 		}
 		return nil, fmt.Errorf("delta: commit %d: %w", v, err)
 	}
-	return ParseActions(p, b)
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, fmt.Errorf("delta: [DELTA_STATE_RECOVER_ERROR] commit file %s of version %d is empty (%d bytes): %w", p, v, len(b), ErrCorruptLog)
+	}
+	actions, err := ParseActions(p, b)
+	if err != nil {
+		return nil, fmt.Errorf("delta: [DELTA_STATE_RECOVER_ERROR] commit file %s of version %d cannot be parsed: %w", p, v, err)
+	}
+	return actions, nil
 }

@@ -347,7 +347,7 @@ func (t *Table) rewriteBin(ctx context.Context, snap *Snapshot, plan *writePlan,
 	}
 	for i := range b.files {
 		f := &b.files[i]
-		r.tasks = append(r.tasks, scanTask{path: f.Path, partitionValues: f.PartitionValues, dv: f.DeletionVector})
+		r.tasks = append(r.tasks, scanTask{path: f.Path, partitionValues: f.PartitionValues, dv: f.DeletionVector}.withNumRecords(*f))
 	}
 	var in batch.Reader = r
 	// Rows per output file: the target size over the bin's bytes per row,

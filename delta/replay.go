@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"path"
 	"slices"
 	"strings"
 
@@ -94,23 +96,9 @@ func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) 
 		}
 		return nil, err
 	}
-	st := newReplayState(seg.sizeHint)
-	if seg.checkpointVersion >= 0 {
-		if err := t.readCheckpoint(ctx, seg.checkpointParts, st.apply); err != nil {
-			return nil, err
-		}
-	}
-	for i, p := range seg.commits {
-		v := seg.checkpointVersion + 1 + int64(i)
-		actions, err := readCommit(ctx, t.store, v)
-		if err != nil {
-			return nil, fmt.Errorf("delta: replay %s: %w", p, err)
-		}
-		for _, a := range actions {
-			if err := st.apply(a); err != nil {
-				return nil, err
-			}
-		}
+	st, warnings, err := t.replaySegment(ctx, seg)
+	if err != nil {
+		return nil, err
 	}
 	if st.protocol == nil || st.metadata == nil {
 		return nil, fmt.Errorf("delta: version %d: no protocol or metaData action in the log: %w", seg.version, ErrCorruptLog)
@@ -142,7 +130,97 @@ func (t *Table) snapshot(ctx context.Context, version int64) (*Snapshot, error) 
 		txns:     st.txns,
 		removes:  st.removes,
 		domains:  st.domains,
+		warnings: warnings,
 	}, nil
+}
+
+// replaySegment replays seg. A checkpoint that cannot be read (truncated,
+// damaged, or not matching what _last_checkpoint says of it) is not the
+// end of the table: the commits it summarizes usually still exist, so
+// replay falls back to the next older checkpoint, down to a full replay
+// from commit 0, and records a warning. Only when no older state plus
+// contiguous commits reaches the version does it fail, with the
+// checkpoint's error.
+func (t *Table) replaySegment(ctx context.Context, seg *segment) (*replayState, []string, error) {
+	var warnings []string
+	var l *logListing
+	for {
+		st, cerr, err := t.replayOnce(ctx, seg)
+		if cerr == nil {
+			return st, warnings, err
+		}
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		if l == nil {
+			var lerr error
+			if l, lerr = listLog(ctx, t.store); lerr != nil {
+				return nil, nil, errors.Join(cerr, lerr)
+			}
+		}
+		older, serr := buildSegmentBelow(ctx, t.store, l, seg.version, seg.checkpointVersion)
+		if serr != nil {
+			return nil, nil, fmt.Errorf("delta: [DELTA_STATE_RECOVER_ERROR] version %d cannot be reconstructed: checkpoint %d is unreadable and no older checkpoint or complete run of commits replaces it: %w (fallback: %v)", seg.version, seg.checkpointVersion, cerr, serr)
+		}
+		w := fmt.Sprintf("checkpoint %d unreadable, replaying from ", seg.checkpointVersion)
+		if older.checkpointVersion >= 0 {
+			w += fmt.Sprintf("checkpoint %d", older.checkpointVersion)
+		} else {
+			w += "commit 0"
+		}
+		w += fmt.Sprintf(": %v", cerr)
+		slog.Warn("delta: "+w, "table", t.store.URL())
+		warnings = append(warnings, w)
+		seg = older
+	}
+}
+
+// replayOnce replays seg, returning the checkpoint's error apart (cerr)
+// so the caller can fall back.
+func (t *Table) replayOnce(ctx context.Context, seg *segment) (st *replayState, cerr, err error) {
+	st = newReplayState(seg.sizeHint)
+	if seg.checkpointVersion >= 0 {
+		n, err := t.readCheckpoint(ctx, seg.checkpointParts, seg.sizeInBytes, st.apply)
+		if err == nil && (st.protocol == nil || st.metadata == nil) {
+			err = fmt.Errorf("delta: checkpoint %d: %w: no protocol or metaData action in it", seg.checkpointVersion, ErrCorruptLog)
+		}
+		if err == nil && seg.sizeHint > 0 && isClassicCheckpoint(seg.checkpointParts) && n != seg.sizeHint {
+			err = fmt.Errorf("delta: checkpoint %d: %w: %d actions read, _last_checkpoint says %d", seg.checkpointVersion, ErrCorruptLog, n, seg.sizeHint)
+		}
+		if err != nil {
+			return nil, err, nil
+		}
+	}
+	for i, p := range seg.commits {
+		v := seg.checkpointVersion + 1 + int64(i)
+		actions, err := readCommit(ctx, t.store, v)
+		if err != nil {
+			return nil, nil, fmt.Errorf("delta: replay %s: %w", p, err)
+		}
+		for _, a := range actions {
+			if err := st.apply(a); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return st, nil, nil
+}
+
+// isClassicCheckpoint reports whether parts are a classic checkpoint
+// (single-file or multi-part, no UUID), whose action count is what
+// _last_checkpoint's size gives.
+func isClassicCheckpoint(parts []string) bool {
+	for _, p := range parts {
+		name := path.Base(p)
+		if len(name) < 21 {
+			return false
+		}
+		rest := name[21:]
+		if rest != "checkpoint.parquet" && !(strings.Count(rest, ".") == 3 && strings.HasSuffix(rest, ".parquet")) {
+			return false
+		}
+	}
+	return len(parts) > 0
 }
 
 func compareFiles(a, b AddFile) int {

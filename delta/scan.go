@@ -2,9 +2,11 @@ package delta
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -38,6 +40,15 @@ type ScanOptions struct {
 	BatchSize int64
 	// Allocator for the batches (default memory.DefaultAllocator).
 	Allocator memory.Allocator
+	// IgnoreCorruptFiles (Spark's spark.sql.files.ignoreCorruptFiles and
+	// the ignoreCorruptFiles reader option) skips a data file that turns
+	// out corrupt (parquetfile.ErrCorrupt, ErrCorruptDeletionVector, a row
+	// count other than the log's numRecords) instead of failing the scan:
+	// rows it already returned stay returned, the rest of it is dropped,
+	// and a warning is logged and passed to OnCorruptFile.
+	IgnoreCorruptFiles bool
+	// OnCorruptFile, if set, is told of each file IgnoreCorruptFiles skips.
+	OnCorruptFile func(path string, err error)
 }
 
 // Scan reads every live file of the snapshot (skipping those opts.Filter
@@ -53,7 +64,7 @@ func (s *Snapshot) Scan(ctx context.Context, opts ScanOptions) (batch.Reader, er
 	}
 	tasks := make([]scanTask, len(files))
 	for i := range files {
-		tasks[i] = scanTask{path: files[i].Path, partitionValues: files[i].PartitionValues, dv: files[i].DeletionVector}
+		tasks[i] = scanTask{path: files[i].Path, partitionValues: files[i].PartitionValues, dv: files[i].DeletionVector}.withNumRecords(files[i])
 	}
 	r, err := s.table.newScan(s.schema, s.metadata.PartitionColumns, s.columnMappingMode(), opts.Columns, nil, opts)
 	if err != nil {
@@ -79,7 +90,7 @@ func (t *Table) ReadFiles(ctx context.Context, schema types.StructType, partitio
 		return nil, err
 	}
 	for i := range files {
-		r.tasks = append(r.tasks, scanTask{path: files[i].Path, partitionValues: files[i].PartitionValues, dv: files[i].DeletionVector})
+		r.tasks = append(r.tasks, scanTask{path: files[i].Path, partitionValues: files[i].PartitionValues, dv: files[i].DeletionVector}.withNumRecords(files[i]))
 	}
 	return r, nil
 }
@@ -94,7 +105,53 @@ type scanTask struct {
 	keep *rowSet
 	// consts are the values of the reader's constant columns, in order.
 	consts []scalar.Scalar
+	// stats is the add action's stats JSON, which the scan checks the
+	// file against when it opens it (parsed then, not for every file up
+	// front).
+	stats string
 }
+
+// withNumRecords keeps f's stats for the task's checks.
+func (t scanTask) withNumRecords(f AddFile) scanTask {
+	t.stats = f.Stats
+	return t
+}
+
+// checkAgainstStats compares an opened file with what the log's stats say
+// of it: its row count must be numRecords, and a column the file lacks
+// (read as nulls) must not have non-null values by the stats' nullCount.
+func (task *scanTask) checkAgainstStats(pr batch.Reader) error {
+	if task.stats == "" {
+		return nil
+	}
+	st := parseFileStats(task.stats)
+	if st.NumRecords == nil || *st.NumRecords < 0 {
+		return nil
+	}
+	n, ok := parquetfile.NumRows(pr)
+	if !ok {
+		return nil
+	}
+	if n != *st.NumRecords {
+		return fmt.Errorf("%w: the file has %d rows, numRecords is %d", ErrRowCountMismatch, n, *st.NumRecords)
+	}
+	for _, c := range parquetfile.MissingColumns(pr) {
+		var nulls int64
+		raw, ok := st.NullCount[c]
+		if !ok || json.Unmarshal(raw, &nulls) != nil {
+			continue
+		}
+		if nulls < n {
+			return fmt.Errorf("%w: column %q is not in the file, but the log's stats count %d non-null values in it", ErrRowCountMismatch, c, n-nulls)
+		}
+	}
+	return nil
+}
+
+// ErrRowCountMismatch: a data file does not match the log's stats of it
+// (another row count than numRecords, a column with values missing); the
+// file or the log is corrupt.
+var ErrRowCountMismatch = errors.New("delta: data file does not match the log's stats")
 
 // scanCol is one output column: a data column of the file, a partition
 // column, or a per-task constant.
@@ -141,7 +198,7 @@ func (t *Table) newScan(schema types.StructType, partitionCols []string, mode st
 	for _, p := range partitionCols {
 		isPart[strings.ToLower(p)] = true
 	}
-	r := &scanReader{t: t, batchSize: opts.BatchSize, mem: mem, loc: loc, fieldIDs: mode == "id"}
+	r := &scanReader{t: t, batchSize: opts.BatchSize, mem: mem, loc: loc, fieldIDs: mode == "id", ignoreCorrupt: opts.IgnoreCorruptFiles, onCorrupt: opts.OnCorruptFile}
 	var outFields, dataFields []arrow.Field
 	for i, f := range schema.Fields {
 		if !want[i] {
@@ -198,6 +255,10 @@ type scanReader struct {
 	mem       memory.Allocator
 	loc       *time.Location
 	fieldIDs  bool
+	// ignoreCorrupt and onCorrupt are ScanOptions.IgnoreCorruptFiles and
+	// OnCorruptFile.
+	ignoreCorrupt bool
+	onCorrupt     func(path string, err error)
 }
 
 func (r *scanReader) Schema() *arrow.Schema { return r.out }
@@ -238,12 +299,40 @@ func (r *scanReader) openNext(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("delta: scan: open %s: %w", task.path, err)
 	}
-	pr, err := parquetfile.Open(ctx, file, parquetfile.ReadOptions{Schema: r.data, FieldIDs: r.fieldIDs, BatchSize: r.batchSize, Allocator: r.mem})
+	pr, err := parquetfile.Open(ctx, file, parquetfile.ReadOptions{Path: task.path, Schema: r.data, FieldIDs: r.fieldIDs, BatchSize: r.batchSize, Allocator: r.mem})
 	if err != nil {
+		return fmt.Errorf("delta: scan %s: %w", task.path, err)
+	}
+	if err := task.checkAgainstStats(pr); err != nil {
+		pr.Close()
 		return fmt.Errorf("delta: scan %s: %w", task.path, err)
 	}
 	r.cur = pr
 	return nil
+}
+
+// corruptFile reports whether err is a data file's corruption that
+// IgnoreCorruptFiles skips.
+func corruptFile(err error) bool {
+	return errors.Is(err, parquetfile.ErrCorrupt) || errors.Is(err, ErrCorruptDeletionVector) || errors.Is(err, ErrRowCountMismatch)
+}
+
+// skipCorrupt decides, for an error reading the current task's file,
+// whether to skip the file (IgnoreCorruptFiles) and go on.
+func (r *scanReader) skipCorrupt(err error) bool {
+	if !r.ignoreCorrupt || !corruptFile(err) {
+		return false
+	}
+	if r.cur != nil {
+		r.cur.Close()
+		r.cur = nil
+	}
+	path := r.tasks[r.next-1].path
+	slog.Warn("delta: skipping corrupt file (ignoreCorruptFiles)", "file", path, "error", err)
+	if r.onCorrupt != nil {
+		r.onCorrupt(path, err)
+	}
+	return true
 }
 
 func (r *scanReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
@@ -253,6 +342,9 @@ func (r *scanReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				return nil, io.EOF
 			}
 			if err := r.openNext(ctx); err != nil {
+				if r.skipCorrupt(err) {
+					continue
+				}
 				return nil, err
 			}
 		}
@@ -266,7 +358,11 @@ func (r *scanReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("delta: scan %s: %w", r.tasks[r.next-1].path, err)
+			err = fmt.Errorf("delta: scan %s: %w", r.tasks[r.next-1].path, err)
+			if r.skipCorrupt(err) {
+				continue
+			}
+			return nil, err
 		}
 		if rec.NumRows() == 0 {
 			rec.Release()

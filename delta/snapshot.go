@@ -18,7 +18,12 @@ type Snapshot struct {
 	txns     map[string]Txn
 	removes  map[fileKey]*RemoveFile
 	domains  map[string]DomainMetadata
+	warnings []string
 }
+
+// Warnings lists what replay worked around to build the snapshot (an
+// unreadable checkpoint it replaced by an older one or the commits).
+func (s *Snapshot) Warnings() []string { return s.warnings }
 
 // Version is the table version the snapshot reflects.
 func (s *Snapshot) Version() int64 { return s.version }

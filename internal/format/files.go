@@ -191,7 +191,7 @@ func (s *Set) inferOne(ctx context.Context, p string) (types.StructType, error) 
 		if err != nil {
 			return types.StructType{}, err
 		}
-		r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{})
+		r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{Path: p})
 		if err != nil {
 			f.Close()
 			return types.StructType{}, fmt.Errorf("format: %s: %w", p, err)
@@ -294,7 +294,7 @@ func (s *Set) openOne(ctx context.Context, p string, schema types.StructType) (b
 		if err != nil {
 			return nil, nil, err
 		}
-		r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{Columns: schema.Names()})
+		r, err := parquetfile.Open(ctx, f, parquetfile.ReadOptions{Path: p, Columns: schema.Names()})
 		if err != nil {
 			f.Close()
 			return nil, nil, fmt.Errorf("format: %s: %w", p, err)

@@ -22,6 +22,10 @@ type DeltaSnapshot struct {
 	Snapshot *delta.Snapshot // the version analyzed against
 	Pinned   bool
 	Label    string // the table's name, e.g. "spark_catalog.db.t"
+	// IgnoreCorruptFiles is spark.sql.files.ignoreCorruptFiles (or the
+	// reader option): a corrupt data file is skipped with a warning
+	// instead of failing the scan (delta.ScanOptions.IgnoreCorruptFiles).
+	IgnoreCorruptFiles bool
 }
 
 var _ plan.Source = (*DeltaSnapshot)(nil)
@@ -42,7 +46,7 @@ func (d *DeltaSnapshot) Scan(ctx context.Context, req plan.ScanRequest) (batch.R
 		}
 		snap = latest
 	}
-	return snap.Scan(ctx, delta.ScanOptions{Columns: columnNames(snap.Schema(), req.Columns)})
+	return snap.Scan(ctx, delta.ScanOptions{Columns: columnNames(snap.Schema(), req.Columns), IgnoreCorruptFiles: d.IgnoreCorruptFiles})
 }
 
 // DeltaFiles reads chosen data files of a Delta table, as a streaming

@@ -26,6 +26,8 @@ var ErrMissingColumn = errors.New("parquetfile: column not found")
 
 // ReadOptions selects what Open reads.
 type ReadOptions struct {
+	// Path names the file in errors (a table-relative path, a URL).
+	Path string
 	// Columns projects top-level columns by name (case-insensitive); nil
 	// reads all. Ignored when Schema is set.
 	Columns []string
@@ -50,7 +52,18 @@ type ReadOptions struct {
 // the Spark type: INT96 and nanosecond timestamps become timestamp[us],
 // decimals of any physical width Decimal128, legacy lists and maps the
 // standard layouts.
-func Open(ctx context.Context, f storage.File, opts ReadOptions) (batch.Reader, error) {
+//
+// A file that is not valid Parquet, or whose parts disagree (footer
+// against file size, row groups against column chunks, pages against
+// their CRCs or value counts, decoded values against the footer's min/max
+// statistics, rows read against the footer's row count) fails with a
+// *CorruptError naming ReadOptions.Path and, where known, the row group,
+// column and page; errors.Is(err, ErrCorrupt) holds. A decoder panic is
+// such an error too, never a crash: arrow-go runs here without its
+// parallel reads, and the work it still does on goroutines of its own
+// (opening the first chunk of each nested column) only happens after
+// checkMetadata has vetted the numbers it relies on.
+func Open(ctx context.Context, f storage.File, opts ReadOptions) (_ batch.Reader, err error) {
 	mem := opts.Allocator
 	if mem == nil {
 		mem = memory.DefaultAllocator
@@ -59,37 +72,105 @@ func Open(ctx context.Context, f storage.File, opts ReadOptions) (batch.Reader, 
 	if bs <= 0 {
 		bs = 64 << 10
 	}
-	sr := io.NewSectionReader(f, 0, f.Size())
-	pf, err := file.NewParquetReader(sr, file.WithReadProps(parquet.NewReaderProperties(mem)))
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("parquetfile: open: %w", err)
+	r := &reader{f: f, path: opts.Path, mem: mem, batchSize: bs}
+	defer func() {
+		if p := recover(); p != nil {
+			err = r.corrupt(-1, "", recovered(p))
+		}
+		if err != nil {
+			r.Close()
+		}
+	}()
+	size := f.Size()
+	if size < 12 {
+		return nil, corruptf(opts.Path, "%d bytes is too short for a Parquet file", size)
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: bs}, mem)
+	cf := &checkedFile{r: f}
+	r.cf = cf
+	pf, err := file.NewParquetReader(io.NewSectionReader(cf, 0, size), file.WithReadProps(parquet.NewReaderProperties(mem)))
 	if err != nil {
-		pf.Close()
-		f.Close()
-		return nil, fmt.Errorf("parquetfile: open: %w", err)
+		return nil, r.corrupt(-1, "", fmt.Errorf("open: %w", err))
 	}
-	r := &reader{f: f, pf: pf, mem: mem, batchSize: bs, remaining: pf.NumRows()}
+	r.pf = pf
+	r.remaining = pf.NumRows()
+	chunks, err := checkMetadata(pf, size, opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	cf.chunks = chunks
+	var end int64
+	for rg := 0; rg < pf.NumRowGroups(); rg++ {
+		end += pf.MetaData().RowGroup(rg).NumRows()
+		r.rgEnds = append(r.rgEnds, end)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: bs, Parallel: false}, mem)
+	if err != nil {
+		return nil, r.corrupt(-1, "", fmt.Errorf("open: %w", err))
+	}
 	if err := r.plan(fr, opts); err != nil {
-		r.Close()
 		return nil, err
 	}
 	if len(r.leaves) > 0 {
 		rr, err := fr.GetRecordReader(ctx, r.leaves, nil)
 		if err != nil {
-			r.Close()
-			return nil, fmt.Errorf("parquetfile: open: %w", err)
+			return nil, r.corrupt(-1, "", fmt.Errorf("open: %w", err))
 		}
 		r.rr = rr
 	}
 	return r, nil
 }
 
+// NumRows returns the row count a reader from Open has in its footer, for
+// callers that check it against what a table log says.
+func NumRows(r batch.Reader) (int64, bool) {
+	pr, ok := r.(*reader)
+	if !ok || pr.pf == nil {
+		return 0, false
+	}
+	return pr.pf.NumRows(), true
+}
+
+// corrupt wraps err as a CorruptError of this file, keeping the location a
+// page check recorded or found in err.
+func (r *reader) corrupt(rowGroup int, column string, err error) error {
+	var ce *CorruptError
+	if r.cf != nil {
+		if f, ok := r.cf.firstFailure().(*CorruptError); ok {
+			ce = f
+		}
+	}
+	if ce == nil && !errors.As(err, &ce) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		return &CorruptError{Path: r.path, RowGroup: rowGroup, Column: column, Page: -1, Err: err}
+	}
+	out := *ce
+	if out.Path == "" {
+		out.Path = r.path
+	}
+	return &out
+}
+
+// rowGroupOf is the row group holding row (by file position).
+func (r *reader) rowGroupOf(row int64) int {
+	for i, end := range r.rgEnds {
+		if row < end {
+			return i
+		}
+	}
+	return -1
+}
+
 type reader struct {
 	f         storage.File
+	path      string
+	cf        *checkedFile
 	pf        *file.Reader
+	rgEnds    []int64   // per row group, the file row after its last
+	bounds    []*bounds // per record reader column, nil when unchecked
+	rowsRead  int64
+	err       error // sticky: a reader that failed stays failed
 	rr        pqarrow.RecordReader
 	mem       memory.Allocator
 	out       *arrow.Schema
@@ -175,6 +256,11 @@ func (r *reader) plan(fr *pqarrow.FileReader, opts ReadOptions) error {
 		pos[i] = n
 		n++
 		r.leaves = append(r.leaves, leafIndices(mf)...)
+		var b *bounds
+		if mf.IsLeaf() {
+			b = columnBounds(r.pf, mf.ColIndex)
+		}
+		r.bounds = append(r.bounds, b)
 	}
 	for _, i := range fileIdx {
 		if i < 0 {
@@ -228,13 +314,24 @@ func normalizeField(f arrow.Field) arrow.Field {
 
 func (r *reader) Schema() *arrow.Schema { return r.out }
 
-func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
+func (r *reader) Next(ctx context.Context) (_ arrow.RecordBatch, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if r.err != nil {
+		return nil, r.err
 	}
 	if r.closed {
 		return nil, io.EOF
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = r.corrupt(r.rowGroupOf(r.rowsRead), "", recovered(p))
+		}
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			r.err = err
+		}
+	}()
 	if r.rr == nil {
 		// Nothing to read from the file (all columns missing or none
 		// asked for): still produce the file's row count.
@@ -248,15 +345,59 @@ func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	rec, err := r.rr.Read()
 	if rec == nil || errors.Is(err, io.EOF) {
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("parquetfile: read: %w", err)
+			return nil, r.corrupt(r.rowGroupOf(r.rowsRead), "", fmt.Errorf("read: %w", err))
+		}
+		if err := r.checkEnd(); err != nil {
+			return nil, err
 		}
 		return nil, io.EOF
 	}
 	if err != nil {
-		return nil, fmt.Errorf("parquetfile: read: %w", err)
+		return nil, r.corrupt(r.rowGroupOf(r.rowsRead), "", fmt.Errorf("read: %w", err))
 	}
+	if err := r.checkBatch(rec); err != nil {
+		return nil, err
+	}
+	r.rowsRead += rec.NumRows()
 	// rec is owned by the record reader until the next Read.
 	return r.assemble(ctx, rec, rec.NumRows())
+}
+
+// checkBatch checks a decoded batch: every column as long as the batch,
+// no more rows than the footer has, values inside the footer statistics.
+func (r *reader) checkBatch(rec arrow.RecordBatch) error {
+	n := rec.NumRows()
+	if r.rowsRead+n > r.pf.NumRows() {
+		return r.corrupt(-1, "", fmt.Errorf("decoded %d rows, footer says %d", r.rowsRead+n, r.pf.NumRows()))
+	}
+	for i, col := range rec.Columns() {
+		if int64(col.Len()) != n {
+			return r.corrupt(r.rowGroupOf(r.rowsRead), rec.Schema().Field(i).Name, fmt.Errorf("decoded %d values for %d rows", col.Len(), n))
+		}
+		if i >= len(r.bounds) || r.bounds[i] == nil {
+			continue
+		}
+		b := r.bounds[i]
+		if at, v := b.check(col); at >= 0 {
+			row := r.rowsRead + int64(at)
+			return r.corrupt(r.rowGroupOf(row), b.name, fmt.Errorf("row %d: value %s outside the footer statistics %s", row, v, b))
+		}
+	}
+	return nil
+}
+
+// checkEnd runs at the end of the file: every row the footer promises was
+// read, and as many nulls as its statistics count.
+func (r *reader) checkEnd() error {
+	if r.rowsRead != r.pf.NumRows() {
+		return r.corrupt(r.rowGroupOf(r.rowsRead), "", fmt.Errorf("file ended after %d rows, footer says %d", r.rowsRead, r.pf.NumRows()))
+	}
+	for _, b := range r.bounds {
+		if b != nil && b.nulls >= 0 && b.seenNulls != b.nulls {
+			return r.corrupt(-1, b.name, fmt.Errorf("decoded %d nulls, footer statistics count %d", b.seenNulls, b.nulls))
+		}
+	}
+	return nil
 }
 
 // assemble builds the output batch: file columns cast to the wanted types,
@@ -314,20 +455,66 @@ func castArray(ctx context.Context, mem memory.Allocator, col arrow.Array, want 
 	return compute.CastArray(ctx, col, opts)
 }
 
-func (r *reader) Close() error {
+func (r *reader) Close() (err error) {
 	if r.closed {
 		return nil
 	}
 	r.closed = true
+	defer func() {
+		if p := recover(); p != nil {
+			err = r.corrupt(-1, "", recovered(p))
+		}
+	}()
 	if r.rr != nil {
 		r.rr.Release()
 	}
 	for _, c := range r.int96 {
 		c.close()
 	}
-	err := r.pf.Close()
+	if r.pf != nil {
+		err = r.pf.Close()
+	}
 	if cerr := r.f.Close(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// RowCount reads only the footer of f and returns its row count, with the
+// same checks and panic boundary as Open. It does not close f.
+func RowCount(f storage.File, path string) (n int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &CorruptError{Path: path, RowGroup: -1, Page: -1, Err: recovered(p)}
+		}
+	}()
+	size := f.Size()
+	if size < 12 {
+		return 0, corruptf(path, "%d bytes is too short for a Parquet file", size)
+	}
+	pf, err := file.NewParquetReader(io.NewSectionReader(f, 0, size))
+	if err != nil {
+		return 0, &CorruptError{Path: path, RowGroup: -1, Page: -1, Err: fmt.Errorf("open: %w", err)}
+	}
+	defer pf.Close()
+	if _, err := checkMetadata(pf, size, path); err != nil {
+		return 0, err
+	}
+	return pf.NumRows(), nil
+}
+
+// MissingColumns returns the names of the ReadOptions.Schema fields a
+// reader from Open fills with nulls because the file lacks them.
+func MissingColumns(r batch.Reader) []string {
+	pr, ok := r.(*reader)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for i, s := range pr.src {
+		if s == -1 {
+			out = append(out, pr.out.Field(i).Name)
+		}
+	}
+	return out
 }
