@@ -210,12 +210,12 @@ func decimalSQL(d expr.Decimal) string {
 	if neg {
 		s = "-" + s
 	}
+	if d.Scale == 0 {
+		s += "BD"
+	}
 	p, sc := decimalLiteralType(strings.TrimLeft(digits, "0"), d.Scale)
 	if p != d.Precision || sc != d.Scale {
-		return "CAST(" + s + "BD AS DECIMAL(" + strconv.Itoa(d.Precision) + "," + strconv.Itoa(d.Scale) + "))"
-	}
-	if d.Scale == 0 {
-		return s + "BD"
+		return "CAST(" + s + " AS DECIMAL(" + strconv.Itoa(d.Precision) + "," + strconv.Itoa(d.Scale) + "))"
 	}
 	return s
 }
@@ -242,7 +242,9 @@ func quoteString(s string) string {
 		case '\t':
 			b.WriteString(`\t`)
 		case 0:
-			b.WriteString(`\0`)
+			// Not \0: the lexer reads \0 and two octal digits after it as
+			// one octal escape, so NUL then "00" would come back as NUL.
+			b.WriteString(`\u0000`)
 		default:
 			b.WriteByte(c)
 		}
