@@ -75,12 +75,12 @@ func FunctionNames() []string {
 	return out
 }
 
-func compileCall(out *compiled, e *Call) error {
+func (cp *compiler) compileCall(out *compiled, e *Call) error {
 	f, ok := registry[strings.ToLower(e.Name)]
 	if !ok {
 		return unknownFunction(e.Name)
 	}
-	cs, err := compileAll(e.Args)
+	cs, err := cp.compileAll(e.Args)
 	if err != nil {
 		return err
 	}
