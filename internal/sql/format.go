@@ -31,83 +31,125 @@ const (
 func FormatExpr(e expr.Expr) string { return exprSQL(e) }
 
 func exprSQL(e expr.Expr) string {
+	var b strings.Builder
+	writeSQL(&b, e)
+	return b.String()
+}
+
+// writeSQL writes e's canonical SQL into one builder, so rendering a tree
+// costs time linear in the length of the text.
+func writeSQL(b *strings.Builder, e expr.Expr) {
 	switch e := e.(type) {
 	case nil:
-		return "<nil>"
+		b.WriteString("<nil>")
 	case *expr.ColumnRef:
-		if e.Qualifier == "" {
-			return quoteIdent(e.Name)
+		if e.Qualifier != "" {
+			b.WriteString(quoteQualifier(e.Qualifier) + ".")
 		}
-		return quoteQualifier(e.Qualifier) + "." + quoteIdent(e.Name)
+		b.WriteString(quoteIdent(e.Name))
 	case *expr.Star:
-		if e.Qualifier == "" {
-			return "*"
+		if e.Qualifier != "" {
+			b.WriteString(quoteQualifier(e.Qualifier) + ".")
 		}
-		return quoteQualifier(e.Qualifier) + ".*"
+		b.WriteString("*")
 	case *expr.Literal:
-		return literalSQL(e)
+		b.WriteString(literalSQL(e))
 	case *expr.Alias:
-		return exprSQL(e.Child) + " AS " + quoteIdent(e.Name)
+		writeSQL(b, e.Child)
+		b.WriteString(" AS " + quoteIdent(e.Name))
 	case *expr.Cast:
-		return "CAST(" + exprSQL(e.Child) + " AS " + e.To.SQL() + ")"
+		b.WriteString("CAST(")
+		writeSQL(b, e.Child)
+		b.WriteString(" AS " + e.To.SQL() + ")")
 	case *expr.Binary:
-		return "(" + exprSQL(e.Left) + " " + string(e.Op) + " " + exprSQL(e.Right) + ")"
+		b.WriteString("(")
+		writeSQL(b, e.Left)
+		b.WriteString(" " + string(e.Op) + " ")
+		writeSQL(b, e.Right)
+		b.WriteString(")")
 	case *expr.Unary:
-		switch e.Op {
-		case expr.OpIsNull, expr.OpIsNotNull:
-			return "(" + exprSQL(e.Child) + " " + string(e.Op) + ")"
+		switch {
+		case e.Op == expr.OpIsNull || e.Op == expr.OpIsNotNull:
+			b.WriteString("(")
+			writeSQL(b, e.Child)
+			b.WriteString(" " + string(e.Op) + ")")
+			return
 		}
 		if l, ok := e.Child.(*expr.Literal); ok && e.Op == expr.OpNeg {
 			// "- 20" would re-parse as the literal -20: keep the operator.
-			return "(- (" + literalSQL(l) + "))"
+			b.WriteString("(- (" + literalSQL(l) + "))")
+			return
 		}
-		return "(" + string(e.Op) + " " + exprSQL(e.Child) + ")"
+		b.WriteString("(" + string(e.Op) + " ")
+		writeSQL(b, e.Child)
+		b.WriteString(")")
 	case *expr.Call:
-		return quoteFuncName(e.Name) + "(" + exprList(e.Args) + ")"
+		b.WriteString(quoteFuncName(e.Name) + "(")
+		writeSQLList(b, e.Args)
+		b.WriteString(")")
 	case *expr.AggCall:
+		b.WriteString(quoteFuncName(e.Name))
 		if e.Star {
-			return quoteFuncName(e.Name) + "(*)"
+			b.WriteString("(*)")
+			return
 		}
-		d := ""
+		b.WriteString("(")
 		if e.Distinct {
-			d = "DISTINCT "
+			b.WriteString("DISTINCT ")
 		}
-		return quoteFuncName(e.Name) + "(" + d + exprList(e.Args) + ")"
+		writeSQLList(b, e.Args)
+		b.WriteString(")")
 	case *expr.SortOrder:
-		return sortSQL(e)
+		b.WriteString(sortSQL(e))
 	case *expr.CaseWhen:
-		var b strings.Builder
 		b.WriteString("CASE")
 		for _, w := range e.Whens {
-			b.WriteString(" WHEN " + exprSQL(w.Cond) + " THEN " + exprSQL(w.Value))
+			b.WriteString(" WHEN ")
+			writeSQL(b, w.Cond)
+			b.WriteString(" THEN ")
+			writeSQL(b, w.Value)
 		}
 		if e.Else != nil {
-			b.WriteString(" ELSE " + exprSQL(e.Else))
+			b.WriteString(" ELSE ")
+			writeSQL(b, e.Else)
 		}
 		b.WriteString(" END")
-		return b.String()
 	case *expr.In:
-		not := ""
+		b.WriteString("(")
+		writeSQL(b, e.Child)
 		if e.Not {
-			not = "NOT "
+			b.WriteString(" NOT")
 		}
-		return "(" + exprSQL(e.Child) + " " + not + "IN (" + exprList(e.List) + "))"
+		b.WriteString(" IN (")
+		writeSQLList(b, e.List)
+		b.WriteString("))")
 	case *expr.Like:
-		not := ""
+		b.WriteString("(")
+		writeSQL(b, e.Child)
 		if e.Not {
-			not = "NOT "
+			b.WriteString(" NOT")
 		}
-		return "(" + exprSQL(e.Child) + " " + not + "LIKE " + exprSQL(e.Pattern) + ")"
+		b.WriteString(" LIKE ")
+		writeSQL(b, e.Pattern)
+		b.WriteString(")")
+	default:
+		b.WriteString(e.String())
 	}
-	return e.String()
 }
 
 func exprList(es []expr.Expr) string {
-	parts := make([]string, len(es))
+	var b strings.Builder
+	writeSQLList(&b, es)
+	return b.String()
+}
+
+func writeSQLList(b *strings.Builder, es []expr.Expr) {
 	for i, e := range es {
-		parts[i] = exprSQL(e)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeSQL(b, e)
 	}
-	return strings.Join(parts, ", ")
 }
 
 func sortSQL(s *expr.SortOrder) string {
