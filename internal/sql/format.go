@@ -62,11 +62,7 @@ func writeSQL(b *strings.Builder, e expr.Expr) {
 		writeSQL(b, e.Child)
 		b.WriteString(" AS " + e.To.SQL() + ")")
 	case *expr.Binary:
-		b.WriteString("(")
-		writeSQL(b, e.Left)
-		b.WriteString(" " + string(e.Op) + " ")
-		writeSQL(b, e.Right)
-		b.WriteString(")")
+		writeChain(b, e)
 	case *expr.Unary:
 		switch {
 		case e.Op == expr.OpIsNull || e.Op == expr.OpIsNotNull:
@@ -75,15 +71,31 @@ func writeSQL(b *strings.Builder, e expr.Expr) {
 			b.WriteString(" " + string(e.Op) + ")")
 			return
 		}
-		if l, ok := e.Child.(*expr.Literal); ok && e.Op == expr.OpNeg {
+		// A run of prefix operators of one kind is written inside one pair
+		// of parentheses, (NOT NOT x) or (- ~ - x), so a long run renders
+		// without nesting (which the parser limits).
+		b.WriteString("(")
+		var c expr.Expr = e
+		for {
+			u, ok := c.(*expr.Unary)
+			if !ok || u.Op == expr.OpIsNull || u.Op == expr.OpIsNotNull || (u.Op == expr.OpNot) != (e.Op == expr.OpNot) {
+				break
+			}
+			b.WriteString(string(u.Op) + " ")
+			c = u.Child
+		}
+		if l, ok := c.(*expr.Literal); ok && e.Op != expr.OpNot {
 			// "- 20" would re-parse as the literal -20: keep the operator.
-			b.WriteString("(- (" + literalSQL(l) + "))")
+			b.WriteString("(" + literalSQL(l) + "))")
 			return
 		}
-		b.WriteString("(" + string(e.Op) + " ")
-		writeSQL(b, e.Child)
+		writeSQL(b, c)
 		b.WriteString(")")
 	case *expr.Call:
+		if isConcat2(e) {
+			writeChain(b, e)
+			return
+		}
 		b.WriteString(quoteFuncName(e.Name) + "(")
 		writeSQLList(b, e.Args)
 		b.WriteString(")")
@@ -135,6 +147,89 @@ func writeSQL(b *strings.Builder, e expr.Expr) {
 	default:
 		b.WriteString(e.String())
 	}
+}
+
+// chainPrec is the binding power the parser gives a binary operator
+// (binaryPrec), or 0 for AND and OR, whose chains the parser balances.
+func chainPrec(op expr.BinaryOperator) int {
+	switch op {
+	case expr.OpEq, expr.OpNotEq, expr.OpLt, expr.OpLtEq, expr.OpGt, expr.OpGtEq, expr.OpNullSafe:
+		return 1
+	case OpBitOr:
+		return 2
+	case OpBitXor:
+		return 3
+	case OpBitAnd:
+		return 4
+	case expr.OpAdd, expr.OpSub:
+		return 5
+	case expr.OpMul, expr.OpDiv, expr.OpMod, OpIntDiv:
+		return 6
+	}
+	return 0
+}
+
+// isConcat2 reports whether e is concat(a, b), which a || b parses to.
+func isConcat2(e expr.Expr) bool {
+	c, ok := e.(*expr.Call)
+	return ok && len(c.Args) == 2 && strings.EqualFold(c.Name, "concat")
+}
+
+// chainLink splits e into its left operand, operator text and right
+// operand if it is a binary operation the parser reads left-associatively
+// at precedence prec (|| is concat at the precedence of + and -).
+func chainLink(e expr.Expr, prec int) (left expr.Expr, op string, right expr.Expr, ok bool) {
+	switch e := e.(type) {
+	case *expr.Binary:
+		if p := chainPrec(e.Op); p != 0 && p == prec {
+			return e.Left, string(e.Op), e.Right, true
+		}
+	case *expr.Call:
+		if prec == 5 && isConcat2(e) {
+			return e.Args[0], "||", e.Args[1], true
+		}
+	}
+	return nil, "", nil, false
+}
+
+// writeChain writes a binary operation. Operators of one precedence that
+// the parser reads left to right share one pair of parentheses,
+// (a + b - c) for ((a + b) - c), so a long chain renders without nesting
+// and parses back to the same left-deep tree.
+func writeChain(b *strings.Builder, e expr.Expr) {
+	prec := 5
+	if bin, ok := e.(*expr.Binary); ok {
+		prec = chainPrec(bin.Op)
+		if prec == 0 {
+			b.WriteString("(")
+			writeSQL(b, bin.Left)
+			b.WriteString(" " + string(bin.Op) + " ")
+			writeSQL(b, bin.Right)
+			b.WriteString(")")
+			return
+		}
+	}
+	type link struct {
+		op    string
+		right expr.Expr
+	}
+	var links []link
+	c := e
+	for {
+		left, op, right, ok := chainLink(c, prec)
+		if !ok {
+			break
+		}
+		links = append(links, link{op, right})
+		c = left
+	}
+	b.WriteString("(")
+	writeSQL(b, c)
+	for i := len(links) - 1; i >= 0; i-- {
+		b.WriteString(" " + links[i].op + " ")
+		writeSQL(b, links[i].right)
+	}
+	b.WriteString(")")
 }
 
 func exprList(es []expr.Expr) string {

@@ -8,7 +8,7 @@ import (
 )
 
 // expr parses a full boolean expression. A top-level expression's tree is
-// checked against MaxNesting once it is complete.
+// checked against MaxExprDepth once it is complete.
 func (p *parser) expr() expr.Expr {
 	p.enter()
 	defer p.leave()
@@ -16,9 +16,9 @@ func (p *parser) expr() expr.Expr {
 	defer func() { p.exprNesting-- }()
 	start := p.peek()
 	e := p.orExpr()
-	if p.exprNesting == 1 && exprDeeperThan(e, MaxNesting) {
+	if p.exprNesting == 1 && exprDeeperThan(e, MaxExprDepth) {
 		p.fail(errorAt(start, "FAILED_TO_PARSE_TOO_COMPLEX",
-			"The statement, including potential SQL functions and referenced views, was too complex to parse (an expression more than %d levels deep). To mitigate this error divide the statement into multiple, less complex chunks.", MaxNesting))
+			"The statement, including potential SQL functions and referenced views, was too complex to parse (an expression tree more than %d levels deep). To mitigate this error divide the statement into multiple, less complex chunks.", MaxExprDepth))
 	}
 	return e
 }
@@ -884,8 +884,6 @@ func (p *parser) intervalPartAhead() bool {
 // dataType reads a type written in SQL (INT, DECIMAL(10,2),
 // ARRAY<STRUCT<a: INT>>) and hands its text to types.ParseSQLType.
 func (p *parser) dataType() types.DataType {
-	p.enter()
-	defer p.leave()
 	start := p.peek()
 	if start.kind != tokIdent && start.kind != tokQuoted {
 		p.failAt(start)
@@ -912,7 +910,10 @@ func (p *parser) dataType() types.DataType {
 			case t.kind == tokEOF:
 				p.failAt(t)
 			case t.isOp("<"):
-				depth++
+				// types.ParseSQLType recurses once per level.
+				if depth++; depth > MaxNesting {
+					p.tooComplex()
+				}
 			case t.isOp(">"):
 				depth--
 			case t.isOp("<>"):

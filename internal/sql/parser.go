@@ -25,19 +25,25 @@ type parser struct {
 }
 
 // MaxNesting bounds how deeply expressions, queries and types may nest in
-// SQL text, and how deep a parsed expression tree may be (a chain like
-// NOT NOT ... x or 1 + 1 + ... nests without parentheses). Parsing and
-// every later pass recurse on nesting, and Go cannot recover from a
-// stack overflow, so deeper input is refused with Spark's
+// SQL text (parentheses, CASE inside CASE, subqueries, ARRAY<ARRAY<...>>),
+// and MaxExprDepth how deep a parsed expression tree may be (a chain like
+// NOT NOT ... x or 1 + 1 + ... is read in a loop but builds a deep tree).
+// The parser recurses once per level of nesting, with frames of a few
+// kilobytes, and analysis, optimization and compilation recurse once per
+// level of the tree; Go cannot recover from a stack overflow (its stack
+// stops at 1 GB), so deeper input is refused with Spark's
 // FAILED_TO_PARSE_TOO_COMPLEX instead of crashing the process. Spark's
-// own parser fails far earlier (at the JVM thread's stack size, a few
-// thousand levels by default); long flat lists (IN lists, AND/OR chains,
-// which are balanced) are not limited by it.
-const MaxNesting = 200_000
+// own parser fails much earlier, at the JVM thread's stack size (a few
+// thousand levels with the default stack). Long flat lists are not
+// limited: IN lists, select lists, and AND/OR chains (built balanced).
+const (
+	MaxNesting   = 10_000
+	MaxExprDepth = 1 << 17 // 131072
+)
 
 func (p *parser) tooComplex() {
 	p.fail(errorAt(p.peek(), "FAILED_TO_PARSE_TOO_COMPLEX",
-		"The statement, including potential SQL functions and referenced views, was too complex to parse (more than %d levels of nesting). To mitigate this error divide the statement into multiple, less complex chunks.", MaxNesting))
+		"The statement, including potential SQL functions and referenced views, was too complex to parse (nested more than %d levels deep). To mitigate this error divide the statement into multiple, less complex chunks.", MaxNesting))
 }
 
 // enter counts one more level of nesting, failing beyond MaxNesting; the
