@@ -78,7 +78,7 @@ func objectLines(data []byte) (int, bool) {
 	}
 	n := 0
 	for _, line := range bytes.Split(data, []byte{'\n'}) {
-		line = bytes.TrimSpace(line)
+		line = bytes.Trim(line, " \t\r") // JSON's white space (not \f or \v)
 		if len(line) == 0 {
 			continue
 		}
