@@ -36,7 +36,7 @@ func aggName(call *AggCall) string {
 
 // coerceAgg casts string arguments of sum/avg to DOUBLE (Spark's
 // non-ANSI implicit cast) and rejects non-numeric ones.
-func coerceAgg(n *AggCall) (Expr, error) {
+func (ty *typer) coerceAgg(n *AggCall) (Expr, error) {
 	name := aggName(n)
 	info, ok := aggregates[name]
 	if !ok {
@@ -49,14 +49,14 @@ func coerceAgg(n *AggCall) (Expr, error) {
 	}
 	switch name {
 	case "bool_and", "bool_or", "count_if":
-		return coerceAggArg(n, types.Boolean, func(t types.DataType) bool { return types.Equal(t, types.Boolean) }, `"BOOLEAN"`)
+		return ty.coerceAggArg(n, types.Boolean, func(t types.DataType) bool { return types.Equal(t, types.Boolean) }, `"BOOLEAN"`)
 	case "bit_and", "bit_or", "bit_xor":
-		return coerceAggArg(n, types.Long, types.IsIntegral, `"INTEGRAL"`)
+		return ty.coerceAggArg(n, types.Long, types.IsIntegral, `"INTEGRAL"`)
 	}
 	if name != "sum" && name != "avg" {
 		return n, nil
 	}
-	t, _, err := TypeOf(n.Args[0])
+	t, _, err := ty.typeOf(n.Args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -73,8 +73,8 @@ func coerceAgg(n *AggCall) (Expr, error) {
 
 // coerceAggArg checks the one argument of n against ok, typing an untyped
 // NULL as nullAs. Strings are not cast: Spark rejects every('true').
-func coerceAggArg(n *AggCall, nullAs types.DataType, ok func(types.DataType) bool, want string) (Expr, error) {
-	t, _, err := TypeOf(n.Args[0])
+func (ty *typer) coerceAggArg(n *AggCall, nullAs types.DataType, ok func(types.DataType) bool, want string) (Expr, error) {
+	t, _, err := ty.typeOf(n.Args[0])
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,8 @@ import (
 
 // compileBinary dispatches on the operator family; Coerce has already made
 // both operands one type (or two decimals for arithmetic).
-func compileBinary(out *compiled, e *Binary) error {
-	cs, err := compileAll([]Expr{e.Left, e.Right})
+func (cp *compiler) compileBinary(out *compiled, e *Binary) error {
+	cs, err := cp.compileAll([]Expr{e.Left, e.Right})
 	if err != nil {
 		return err
 	}
@@ -323,8 +323,8 @@ func decimalIntDiv(mem memory.Allocator, a, b arrow.Array, lt, rt decT) arrow.Ar
 	return bld.NewArray()
 }
 
-func compileUnary(out *compiled, e *Unary) error {
-	c, err := compile(e.Child)
+func (cp *compiler) compileUnary(out *compiled, e *Unary) error {
+	c, err := cp.compile(e.Child)
 	if err != nil {
 		return err
 	}

@@ -80,8 +80,8 @@ func castForceNullable(from, to types.DataType) bool {
 
 type castFunc func(mem memory.Allocator, a arrow.Array) (arrow.Array, error)
 
-func compileCast(out *compiled, e *Cast) error {
-	c, err := compile(e.Child)
+func (cp *compiler) compileCast(out *compiled, e *Cast) error {
+	c, err := cp.compile(e.Child)
 	if err != nil {
 		return err
 	}

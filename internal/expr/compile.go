@@ -38,15 +38,35 @@ func (c *compiled) Nullable() bool       { return c.nullable }
 // are allocated from the allocator set with WithAllocator on the ctx
 // passed to Eval.
 func Compile(e Expr) (Evaluator, error) {
-	c, err := compile(e)
+	cp := &compiler{ty: newTyper(), done: make(map[Expr]*compiled)}
+	c, err := cp.compile(e)
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func compile(e Expr) (*compiled, error) {
-	t, nullable, err := TypeOf(e)
+// compiler compiles one tree. Each node is typed and compiled once
+// (compiled closures are immutable, so a node reached twice shares one),
+// keeping compilation linear in the size of the tree.
+type compiler struct {
+	ty   *typer
+	done map[Expr]*compiled
+}
+
+func (cp *compiler) compile(e Expr) (*compiled, error) {
+	if c, ok := cp.done[e]; ok && e != nil {
+		return c, nil
+	}
+	c, err := cp.compileNode(e)
+	if err == nil && e != nil {
+		cp.done[e] = c
+	}
+	return c, err
+}
+
+func (cp *compiler) compileNode(e Expr) (*compiled, error) {
+	t, nullable, err := cp.ty.typeOf(e)
 	if err != nil {
 		return nil, err
 	}
@@ -78,26 +98,26 @@ func compile(e Expr) (*compiled, error) {
 			return constArray(mem, lit, int(b.NumRows()))
 		}
 	case *Alias:
-		return compile(e.Child)
+		return cp.compile(e.Child)
 	case *SortOrder:
-		return compile(e.Child)
+		return cp.compile(e.Child)
 	case *Cast:
-		err = compileCast(out, e)
+		err = cp.compileCast(out, e)
 		if err == nil {
-			out.constant = castConstant(e)
+			out.constant = cp.castConstant(e)
 		}
 	case *Binary:
-		err = compileBinary(out, e)
+		err = cp.compileBinary(out, e)
 	case *Unary:
-		err = compileUnary(out, e)
+		err = cp.compileUnary(out, e)
 	case *Call:
-		err = compileCall(out, e)
+		err = cp.compileCall(out, e)
 	case *CaseWhen:
-		err = compileCaseWhen(out, e)
+		err = cp.compileCaseWhen(out, e)
 	case *In:
-		err = compileIn(out, e)
+		err = cp.compileIn(out, e)
 	case *Like:
-		err = compileLike(out, e)
+		err = cp.compileLike(out, e)
 	case *AggCall:
 		return nil, fmt.Errorf("expr: compile %s: aggregate outside an aggregation: %w", e, ErrUnsupported)
 	default:
@@ -109,10 +129,10 @@ func compile(e Expr) (*compiled, error) {
 	return out, nil
 }
 
-func compileAll(es []Expr) ([]*compiled, error) {
+func (cp *compiler) compileAll(es []Expr) ([]*compiled, error) {
 	out := make([]*compiled, len(es))
 	for i, e := range es {
-		c, err := compile(e)
+		c, err := cp.compile(e)
 		if err != nil {
 			return nil, err
 		}
@@ -257,8 +277,8 @@ func litDecimal(v any, t types.DecimalType) (decimal128.Num, error) {
 }
 
 // castConstant folds a cast of a constant to its one-row value, or nil.
-func castConstant(e *Cast) arrow.Array {
-	child, err := compile(e.Child)
+func (cp *compiler) castConstant(e *Cast) arrow.Array {
+	child, err := cp.compile(e.Child)
 	if err != nil || child.constant == nil {
 		return nil
 	}

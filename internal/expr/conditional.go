@@ -15,7 +15,7 @@ import (
 // compileCaseWhen evaluates every branch over the whole batch (no
 // per-row short-circuit: non-ANSI expressions do not fail per row) and
 // gathers, per row, the value of the first true condition.
-func compileCaseWhen(out *compiled, e *CaseWhen) error {
+func (cp *compiler) compileCaseWhen(out *compiled, e *CaseWhen) error {
 	conds := make([]Expr, len(e.Whens))
 	vals := make([]Expr, 0, len(e.Whens)+1)
 	for i, w := range e.Whens {
@@ -25,11 +25,11 @@ func compileCaseWhen(out *compiled, e *CaseWhen) error {
 	if e.Else != nil {
 		vals = append(vals, e.Else)
 	}
-	cc, err := compileAll(conds)
+	cc, err := cp.compileAll(conds)
 	if err != nil {
 		return err
 	}
-	vc, err := compileAll(vals)
+	vc, err := cp.compileAll(vals)
 	if err != nil {
 		return err
 	}
@@ -67,8 +67,8 @@ func compileCaseWhen(out *compiled, e *CaseWhen) error {
 
 // compileIn: TRUE if the value equals some list item, else NULL if the
 // value or any item is NULL, else FALSE (SQL's IN over NULLs).
-func compileIn(out *compiled, e *In) error {
-	cs, err := compileAll(append([]Expr{e.Child}, e.List...))
+func (cp *compiler) compileIn(out *compiled, e *In) error {
+	cs, err := cp.compileAll(append([]Expr{e.Child}, e.List...))
 	if err != nil {
 		return err
 	}
@@ -135,8 +135,8 @@ func likeRegexp(p string) (*regexp.Regexp, error) {
 	return regexp.Compile(b.String())
 }
 
-func compileLike(out *compiled, e *Like) error {
-	cs, err := compileAll([]Expr{e.Child, e.Pattern})
+func (cp *compiler) compileLike(out *compiled, e *Like) error {
+	cs, err := cp.compileAll([]Expr{e.Child, e.Pattern})
 	if err != nil {
 		return err
 	}

@@ -75,12 +75,15 @@ func FunctionNames() []string {
 	return out
 }
 
-func compileCall(out *compiled, e *Call) error {
+func (cp *compiler) compileCall(out *compiled, e *Call) error {
 	f, ok := registry[strings.ToLower(e.Name)]
 	if !ok {
 		return unknownFunction(e.Name)
 	}
-	cs, err := compileAll(e.Args)
+	if strings.EqualFold(e.Name, "concat") {
+		e = flattenConcat(e)
+	}
+	cs, err := cp.compileAll(e.Args)
 	if err != nil {
 		return err
 	}
@@ -148,4 +151,35 @@ func (c *callArgs) litIntArg(i int, def int64) (int64, error) {
 		return def, nil
 	}
 	return litInt(l.Value), nil
+}
+
+// flattenConcat turns concat(concat(a, b), c) into concat(a, b, c), as
+// Spark's CombineConcats does: the result is the same (NULL if any input
+// is), but a chain a || b || c ... no longer builds every intermediate
+// string, which cost time quadratic in the chain's length.
+func flattenConcat(e *Call) *Call {
+	nested := false
+	for _, a := range e.Args {
+		if c, ok := a.(*Call); ok && strings.EqualFold(c.Name, "concat") {
+			nested = true
+			break
+		}
+	}
+	if !nested {
+		return e
+	}
+	var args []Expr
+	stack := []Expr{e}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if c, ok := x.(*Call); ok && strings.EqualFold(c.Name, "concat") {
+			for i := len(c.Args) - 1; i >= 0; i-- {
+				stack = append(stack, c.Args[i])
+			}
+			continue
+		}
+		args = append(args, x)
+	}
+	return &Call{Name: e.Name, Args: args}
 }

@@ -100,51 +100,109 @@ func (s *Star) String() string {
 	return "*"
 }
 
-func (c *Cast) String() string {
-	if c.Implicit {
-		return c.Child.String()
-	}
-	return "CAST(" + c.Child.String() + " AS " + c.To.SQL() + ")"
+// stringWriter is implemented by this package's nodes: they write their
+// name into one builder, so naming a tree costs time linear in the length
+// of the name. (Concatenating children's String results copied each
+// subtree's text once per ancestor.)
+type stringWriter interface {
+	writeString(b *strings.Builder)
 }
 
-func (b *Binary) String() string {
+// writeExpr writes e's name; nodes of other packages are asked for String.
+func writeExpr(b *strings.Builder, e Expr) {
+	if w, ok := e.(stringWriter); ok {
+		w.writeString(b)
+		return
+	}
+	b.WriteString(e.String())
+}
+
+func exprString(w stringWriter) string {
+	var b strings.Builder
+	w.writeString(&b)
+	return b.String()
+}
+
+func (a *Alias) writeString(b *strings.Builder) { writeExpr(b, a.Child) }
+
+func (c *Cast) String() string { return exprString(c) }
+func (c *Cast) writeString(b *strings.Builder) {
+	if c.Implicit {
+		writeExpr(b, c.Child)
+		return
+	}
+	b.WriteString("CAST(")
+	writeExpr(b, c.Child)
+	b.WriteString(" AS " + c.To.SQL() + ")")
+}
+
+func (b *Binary) String() string { return exprString(b) }
+func (b *Binary) writeString(w *strings.Builder) {
 	switch b.Op {
 	case OpNotEq:
-		return "(NOT (" + b.Left.String() + " = " + b.Right.String() + "))"
+		w.WriteString("(NOT (")
+		writeExpr(w, b.Left)
+		w.WriteString(" = ")
+		writeExpr(w, b.Right)
+		w.WriteString("))")
+		return
 	case OpIntDiv:
-		return "(" + b.Left.String() + " div " + b.Right.String() + ")"
+		w.WriteString("(")
+		writeExpr(w, b.Left)
+		w.WriteString(" div ")
+		writeExpr(w, b.Right)
+		w.WriteString(")")
+		return
 	}
-	return "(" + b.Left.String() + " " + string(b.Op) + " " + b.Right.String() + ")"
+	w.WriteString("(")
+	writeExpr(w, b.Left)
+	w.WriteString(" " + string(b.Op) + " ")
+	writeExpr(w, b.Right)
+	w.WriteString(")")
 }
 
-func (u *Unary) String() string {
+func (u *Unary) String() string { return exprString(u) }
+func (u *Unary) writeString(b *strings.Builder) {
 	switch u.Op {
 	case OpIsNull, OpIsNotNull:
-		return "(" + u.Child.String() + " " + string(u.Op) + ")"
+		b.WriteString("(")
+		writeExpr(b, u.Child)
+		b.WriteString(" " + string(u.Op) + ")")
+		return
 	}
-	return "(" + string(u.Op) + " " + u.Child.String() + ")"
+	b.WriteString("(" + string(u.Op) + " ")
+	writeExpr(b, u.Child)
+	b.WriteString(")")
 }
 
-func (c *Call) String() string {
+func (c *Call) String() string { return exprString(c) }
+func (c *Call) writeString(b *strings.Builder) {
 	name := strings.ToLower(c.Name)
 	if f, ok := LookupFunction(name); ok && f.PrettyName != "" {
 		name = f.PrettyName
 	}
-	return name + "(" + joinExprs(c.Args) + ")"
+	b.WriteString(name + "(")
+	writeExprs(b, c.Args)
+	b.WriteString(")")
 }
 
-func (a *AggCall) String() string {
+func (a *AggCall) String() string { return exprString(a) }
+func (a *AggCall) writeString(b *strings.Builder) {
 	name := strings.ToLower(a.Name)
 	if a.Star {
-		return name + "(1)"
+		b.WriteString(name + "(1)")
+		return
 	}
+	b.WriteString(name + "(")
 	if a.Distinct {
-		return name + "(DISTINCT " + joinExprs(a.Args) + ")"
+		b.WriteString("DISTINCT ")
 	}
-	return name + "(" + joinExprs(a.Args) + ")"
+	writeExprs(b, a.Args)
+	b.WriteString(")")
 }
 
-func (s *SortOrder) String() string {
+func (s *SortOrder) String() string { return exprString(s) }
+func (s *SortOrder) writeString(b *strings.Builder) {
 	dir, nulls := " ASC", " NULLS LAST"
 	if s.Desc {
 		dir = " DESC"
@@ -152,42 +210,59 @@ func (s *SortOrder) String() string {
 	if s.NullsFirst {
 		nulls = " NULLS FIRST"
 	}
-	return s.Child.String() + dir + nulls
+	writeExpr(b, s.Child)
+	b.WriteString(dir + nulls)
 }
 
-func (c *CaseWhen) String() string {
-	var b strings.Builder
+func (c *CaseWhen) String() string { return exprString(c) }
+func (c *CaseWhen) writeString(b *strings.Builder) {
 	b.WriteString("CASE")
 	for _, w := range c.Whens {
-		b.WriteString(" WHEN " + w.Cond.String() + " THEN " + w.Value.String())
+		b.WriteString(" WHEN ")
+		writeExpr(b, w.Cond)
+		b.WriteString(" THEN ")
+		writeExpr(b, w.Value)
 	}
 	if c.Else != nil {
-		b.WriteString(" ELSE " + c.Else.String())
+		b.WriteString(" ELSE ")
+		writeExpr(b, c.Else)
 	}
 	b.WriteString(" END")
-	return b.String()
 }
 
-func (in *In) String() string {
-	s := "(" + in.Child.String() + " IN (" + joinExprs(in.List) + "))"
+func (in *In) String() string { return exprString(in) }
+func (in *In) writeString(b *strings.Builder) {
 	if in.Not {
-		return "(NOT " + s + ")"
+		b.WriteString("(NOT ")
 	}
-	return s
+	b.WriteString("(")
+	writeExpr(b, in.Child)
+	b.WriteString(" IN (")
+	writeExprs(b, in.List)
+	b.WriteString("))")
+	if in.Not {
+		b.WriteString(")")
+	}
 }
 
-func (l *Like) String() string {
-	s := l.Child.String() + " LIKE " + l.Pattern.String()
+func (l *Like) String() string { return exprString(l) }
+func (l *Like) writeString(b *strings.Builder) {
 	if l.Not {
-		return "(NOT " + s + ")"
+		b.WriteString("(NOT ")
 	}
-	return s
+	writeExpr(b, l.Child)
+	b.WriteString(" LIKE ")
+	writeExpr(b, l.Pattern)
+	if l.Not {
+		b.WriteString(")")
+	}
 }
 
-func joinExprs(es []Expr) string {
-	parts := make([]string, len(es))
+func writeExprs(b *strings.Builder, es []Expr) {
 	for i, e := range es {
-		parts[i] = e.String()
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeExpr(b, e)
 	}
-	return strings.Join(parts, ", ")
 }

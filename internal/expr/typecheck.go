@@ -10,18 +10,48 @@ import (
 
 // TypeOf derives the result type of a bound, coerced tree and whether it
 // may be NULL. It does not insert casts: run Coerce first.
-func TypeOf(e Expr) (types.DataType, bool, error) {
+func TypeOf(e Expr) (types.DataType, bool, error) { return newTyper().typeOf(e) }
+
+// typer types nodes, remembering each node's answer so that a walk which
+// asks for the type of every node (Coerce, Compile) costs time linear in
+// the tree's size rather than re-deriving each subtree at every ancestor.
+// Nodes are never modified in place, so a node's type cannot go stale.
+type typer struct {
+	memo map[Expr]typed
+}
+
+type typed struct {
+	t        types.DataType
+	nullable bool
+	err      error
+}
+
+func newTyper() *typer { return &typer{memo: make(map[Expr]typed)} }
+
+func (ty *typer) typeOf(e Expr) (types.DataType, bool, error) {
+	if e == nil {
+		return ty.typeOfNode(e)
+	}
+	if r, ok := ty.memo[e]; ok {
+		return r.t, r.nullable, r.err
+	}
+	t, n, err := ty.typeOfNode(e)
+	ty.memo[e] = typed{t, n, err}
+	return t, n, err
+}
+
+func (ty *typer) typeOfNode(e Expr) (types.DataType, bool, error) {
 	switch e := e.(type) {
 	case *BoundRef:
 		return e.Type, e.Nullable, nil
 	case *Literal:
 		return e.Type, e.Value == nil, nil
 	case *Alias:
-		return TypeOf(e.Child)
+		return ty.typeOf(e.Child)
 	case *SortOrder:
-		return TypeOf(e.Child)
+		return ty.typeOf(e.Child)
 	case *Cast:
-		from, n, err := TypeOf(e.Child)
+		from, n, err := ty.typeOf(e.Child)
 		if err != nil {
 			return nil, false, err
 		}
@@ -30,11 +60,11 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 		}
 		return e.To, n || castForceNullable(from, e.To), nil
 	case *Binary:
-		lt, ln, err := TypeOf(e.Left)
+		lt, ln, err := ty.typeOf(e.Left)
 		if err != nil {
 			return nil, false, err
 		}
-		rt, rn, err := TypeOf(e.Right)
+		rt, rn, err := ty.typeOf(e.Right)
 		if err != nil {
 			return nil, false, err
 		}
@@ -56,7 +86,7 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 		}
 		return t, nullable, nil
 	case *Unary:
-		t, n, err := TypeOf(e.Child)
+		t, n, err := ty.typeOf(e.Child)
 		if err != nil {
 			return nil, false, err
 		}
@@ -72,7 +102,7 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 		if !ok {
 			return nil, false, unknownFunction(e.Name)
 		}
-		ts, ns, err := argTypes(e.Args)
+		ts, ns, err := ty.argTypes(e.Args)
 		if err != nil {
 			return nil, false, err
 		}
@@ -85,7 +115,7 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 		}
 		return f.Result(ts, ns)
 	case *AggCall:
-		ts, _, err := argTypes(e.Args)
+		ts, _, err := ty.argTypes(e.Args)
 		if err != nil {
 			return nil, false, err
 		}
@@ -101,7 +131,7 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 			vals = append(vals, e.Else)
 		}
 		for _, v := range vals {
-			vt, vn, err := TypeOf(v)
+			vt, vn, err := ty.typeOf(v)
 			if err != nil {
 				return nil, false, err
 			}
@@ -114,7 +144,7 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 	case *In:
 		nullable := false
 		for _, c := range e.Children() {
-			_, n, err := TypeOf(c)
+			_, n, err := ty.typeOf(c)
 			if err != nil {
 				return nil, false, err
 			}
@@ -122,11 +152,11 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 		}
 		return types.Boolean, nullable, nil
 	case *Like:
-		_, ln, err := TypeOf(e.Child)
+		_, ln, err := ty.typeOf(e.Child)
 		if err != nil {
 			return nil, false, err
 		}
-		_, pn, err := TypeOf(e.Pattern)
+		_, pn, err := ty.typeOf(e.Pattern)
 		if err != nil {
 			return nil, false, err
 		}
@@ -137,11 +167,11 @@ func TypeOf(e Expr) (types.DataType, bool, error) {
 	return nil, false, fmt.Errorf("expr: type of %T: %w", e, ErrUnsupported)
 }
 
-func argTypes(args []Expr) ([]types.DataType, []bool, error) {
+func (ty *typer) argTypes(args []Expr) ([]types.DataType, []bool, error) {
 	ts := make([]types.DataType, len(args))
 	ns := make([]bool, len(args))
 	for i, a := range args {
-		t, n, err := TypeOf(a)
+		t, n, err := ty.typeOf(a)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -166,7 +196,7 @@ func unknownFunction(name string) error {
 // the other side, decimal operands widened, branches of CASE/IF/COALESCE
 // brought to a common type. Impossible combinations are analysis errors.
 func Coerce(e Expr) (Expr, error) {
-	return Transform(e, coerceNode)
+	return Transform(e, newTyper().coerceNode)
 }
 
 func implicitCast(e Expr, from, to types.DataType) Expr {
@@ -179,12 +209,12 @@ func implicitCast(e Expr, from, to types.DataType) Expr {
 	return &Cast{Child: e, To: to, Implicit: true}
 }
 
-func coerceNode(e Expr) (Expr, error) {
+func (ty *typer) coerceNode(e Expr) (Expr, error) {
 	switch n := e.(type) {
 	case *Binary:
-		return coerceBinary(n)
+		return ty.coerceBinary(n)
 	case *Unary:
-		t, _, err := TypeOf(n.Child)
+		t, _, err := ty.typeOf(n.Child)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +251,7 @@ func coerceNode(e Expr) (Expr, error) {
 				Message: fmt.Sprintf("The `%s` requires %s parameters but the actual number is %d.", f.Name, argCountText(f), len(n.Args)),
 				kind:    ErrWrongArgs}
 		}
-		ts, _, err := argTypes(n.Args)
+		ts, _, err := ty.argTypes(n.Args)
 		if err != nil {
 			return nil, err
 		}
@@ -241,12 +271,12 @@ func coerceNode(e Expr) (Expr, error) {
 		}
 		return &Call{Name: n.Name, Args: args}, nil
 	case *AggCall:
-		return coerceAgg(n)
+		return ty.coerceAgg(n)
 	case *CaseWhen:
 		out := &CaseWhen{Whens: make([]When, len(n.Whens))}
 		vals := make([]Expr, 0, len(n.Whens)+1)
 		for i, w := range n.Whens {
-			ct, _, err := TypeOf(w.Cond)
+			ct, _, err := ty.typeOf(w.Cond)
 			if err != nil {
 				return nil, err
 			}
@@ -260,7 +290,7 @@ func coerceNode(e Expr) (Expr, error) {
 		if n.Else != nil {
 			vals = append(vals, n.Else)
 		}
-		vals, err := toCommonType(n, vals)
+		vals, err := ty.toCommonType(n, vals)
 		if err != nil {
 			return nil, err
 		}
@@ -272,17 +302,17 @@ func coerceNode(e Expr) (Expr, error) {
 		}
 		return out, nil
 	case *In:
-		all, err := toComparable(n, append([]Expr{n.Child}, n.List...))
+		all, err := ty.toComparable(n, append([]Expr{n.Child}, n.List...))
 		if err != nil {
 			return nil, err
 		}
 		return &In{Child: all[0], List: all[1:], Not: n.Not}, nil
 	case *Like:
-		lt, _, err := TypeOf(n.Child)
+		lt, _, err := ty.typeOf(n.Child)
 		if err != nil {
 			return nil, err
 		}
-		pt, _, err := TypeOf(n.Pattern)
+		pt, _, err := ty.typeOf(n.Pattern)
 		if err != nil {
 			return nil, err
 		}
@@ -293,7 +323,7 @@ func coerceNode(e Expr) (Expr, error) {
 		}
 		return &Like{Child: implicitCast(n.Child, lt, types.String), Pattern: implicitCast(n.Pattern, pt, types.String), Not: n.Not}, nil
 	case *Cast:
-		from, _, err := TypeOf(n.Child)
+		from, _, err := ty.typeOf(n.Child)
 		if err != nil {
 			return nil, err
 		}
@@ -326,12 +356,12 @@ func toBoolean(parent, e Expr, t types.DataType) (Expr, error) {
 	return nil, mismatch("UNEXPECTED_INPUT_TYPE", parent, "%q has the type %s, but \"BOOLEAN\" is required.", e.String(), quoteType(t))
 }
 
-func coerceBinary(n *Binary) (Expr, error) {
-	lt, _, err := TypeOf(n.Left)
+func (ty *typer) coerceBinary(n *Binary) (Expr, error) {
+	lt, _, err := ty.typeOf(n.Left)
 	if err != nil {
 		return nil, err
 	}
-	rt, _, err := TypeOf(n.Right)
+	rt, _, err := ty.typeOf(n.Right)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +387,7 @@ func coerceBinary(n *Binary) (Expr, error) {
 		return &Binary{Op: n.Op, Left: implicitCast(n.Left, lt, t), Right: implicitCast(n.Right, rt, t)}, nil
 	}
 	if isBitwise(n.Op) {
-		return coerceBitwise(n, lt, rt)
+		return ty.coerceBitwise(n, lt, rt)
 	}
 	// Arithmetic. Strings (and untyped NULLs) count as DOUBLE, as in Spark's
 	// non-ANSI PromoteStrings rule.
@@ -410,7 +440,7 @@ func isBitwise(op BinaryOperator) bool { return op == OpBitAnd || op == OpBitOr 
 // coerceBitwise brings two integral operands to the wider one (an untyped
 // NULL takes the other side's type); anything else is an error, as
 // Spark's bitwise operators take only integral types.
-func coerceBitwise(n *Binary, lt, rt types.DataType) (Expr, error) {
+func (ty *typer) coerceBitwise(n *Binary, lt, rt types.DataType) (Expr, error) {
 	ol, or := lt, rt
 	if isNullT(lt) {
 		lt = rt
@@ -683,8 +713,8 @@ func isBinaryOrBool(t types.DataType) bool {
 	return false
 }
 
-func toCommonType(parent Expr, es []Expr) ([]Expr, error) {
-	ts, _, err := argTypes(es)
+func (ty *typer) toCommonType(parent Expr, es []Expr) ([]Expr, error) {
+	ts, _, err := ty.argTypes(es)
 	if err != nil {
 		return nil, err
 	}
@@ -704,8 +734,8 @@ func toCommonType(parent Expr, es []Expr) ([]Expr, error) {
 }
 
 // toComparable casts a list of values (IN) to the type they compare as.
-func toComparable(parent Expr, es []Expr) ([]Expr, error) {
-	ts, _, err := argTypes(es)
+func (ty *typer) toComparable(parent Expr, es []Expr) ([]Expr, error) {
+	ts, _, err := ty.argTypes(es)
 	if err != nil {
 		return nil, err
 	}

@@ -31,83 +31,220 @@ const (
 func FormatExpr(e expr.Expr) string { return exprSQL(e) }
 
 func exprSQL(e expr.Expr) string {
+	var b strings.Builder
+	writeSQL(&b, e)
+	return b.String()
+}
+
+// writeSQL writes e's canonical SQL into one builder, so rendering a tree
+// costs time linear in the length of the text.
+func writeSQL(b *strings.Builder, e expr.Expr) {
 	switch e := e.(type) {
 	case nil:
-		return "<nil>"
+		b.WriteString("<nil>")
 	case *expr.ColumnRef:
-		if e.Qualifier == "" {
-			return quoteIdent(e.Name)
+		if e.Qualifier != "" {
+			b.WriteString(quoteQualifier(e.Qualifier) + ".")
 		}
-		return quoteQualifier(e.Qualifier) + "." + quoteIdent(e.Name)
+		b.WriteString(quoteIdent(e.Name))
 	case *expr.Star:
-		if e.Qualifier == "" {
-			return "*"
+		if e.Qualifier != "" {
+			b.WriteString(quoteQualifier(e.Qualifier) + ".")
 		}
-		return quoteQualifier(e.Qualifier) + ".*"
+		b.WriteString("*")
 	case *expr.Literal:
-		return literalSQL(e)
+		b.WriteString(literalSQL(e))
 	case *expr.Alias:
-		return exprSQL(e.Child) + " AS " + quoteIdent(e.Name)
+		writeSQL(b, e.Child)
+		b.WriteString(" AS " + quoteIdent(e.Name))
 	case *expr.Cast:
-		return "CAST(" + exprSQL(e.Child) + " AS " + e.To.SQL() + ")"
+		b.WriteString("CAST(")
+		writeSQL(b, e.Child)
+		b.WriteString(" AS " + e.To.SQL() + ")")
 	case *expr.Binary:
-		return "(" + exprSQL(e.Left) + " " + string(e.Op) + " " + exprSQL(e.Right) + ")"
+		writeChain(b, e)
 	case *expr.Unary:
-		switch e.Op {
-		case expr.OpIsNull, expr.OpIsNotNull:
-			return "(" + exprSQL(e.Child) + " " + string(e.Op) + ")"
+		switch {
+		case e.Op == expr.OpIsNull || e.Op == expr.OpIsNotNull:
+			b.WriteString("(")
+			writeSQL(b, e.Child)
+			b.WriteString(" " + string(e.Op) + ")")
+			return
 		}
-		if l, ok := e.Child.(*expr.Literal); ok && e.Op == expr.OpNeg {
+		// A run of prefix operators of one kind is written inside one pair
+		// of parentheses, (NOT NOT x) or (- ~ - x), so a long run renders
+		// without nesting (which the parser limits).
+		b.WriteString("(")
+		var c expr.Expr = e
+		for {
+			u, ok := c.(*expr.Unary)
+			if !ok || u.Op == expr.OpIsNull || u.Op == expr.OpIsNotNull || (u.Op == expr.OpNot) != (e.Op == expr.OpNot) {
+				break
+			}
+			b.WriteString(string(u.Op) + " ")
+			c = u.Child
+		}
+		if l, ok := c.(*expr.Literal); ok && e.Op != expr.OpNot {
 			// "- 20" would re-parse as the literal -20: keep the operator.
-			return "(- (" + literalSQL(l) + "))"
+			b.WriteString("(" + literalSQL(l) + "))")
+			return
 		}
-		return "(" + string(e.Op) + " " + exprSQL(e.Child) + ")"
+		writeSQL(b, c)
+		b.WriteString(")")
 	case *expr.Call:
-		return quoteFuncName(e.Name) + "(" + exprList(e.Args) + ")"
+		if isConcat2(e) {
+			writeChain(b, e)
+			return
+		}
+		b.WriteString(quoteFuncName(e.Name) + "(")
+		writeSQLList(b, e.Args)
+		b.WriteString(")")
 	case *expr.AggCall:
+		b.WriteString(quoteFuncName(e.Name))
 		if e.Star {
-			return quoteFuncName(e.Name) + "(*)"
+			b.WriteString("(*)")
+			return
 		}
-		d := ""
+		b.WriteString("(")
 		if e.Distinct {
-			d = "DISTINCT "
+			b.WriteString("DISTINCT ")
 		}
-		return quoteFuncName(e.Name) + "(" + d + exprList(e.Args) + ")"
+		writeSQLList(b, e.Args)
+		b.WriteString(")")
 	case *expr.SortOrder:
-		return sortSQL(e)
+		b.WriteString(sortSQL(e))
 	case *expr.CaseWhen:
-		var b strings.Builder
 		b.WriteString("CASE")
 		for _, w := range e.Whens {
-			b.WriteString(" WHEN " + exprSQL(w.Cond) + " THEN " + exprSQL(w.Value))
+			b.WriteString(" WHEN ")
+			writeSQL(b, w.Cond)
+			b.WriteString(" THEN ")
+			writeSQL(b, w.Value)
 		}
 		if e.Else != nil {
-			b.WriteString(" ELSE " + exprSQL(e.Else))
+			b.WriteString(" ELSE ")
+			writeSQL(b, e.Else)
 		}
 		b.WriteString(" END")
-		return b.String()
 	case *expr.In:
-		not := ""
+		b.WriteString("(")
+		writeSQL(b, e.Child)
 		if e.Not {
-			not = "NOT "
+			b.WriteString(" NOT")
 		}
-		return "(" + exprSQL(e.Child) + " " + not + "IN (" + exprList(e.List) + "))"
+		b.WriteString(" IN (")
+		writeSQLList(b, e.List)
+		b.WriteString("))")
 	case *expr.Like:
-		not := ""
+		b.WriteString("(")
+		writeSQL(b, e.Child)
 		if e.Not {
-			not = "NOT "
+			b.WriteString(" NOT")
 		}
-		return "(" + exprSQL(e.Child) + " " + not + "LIKE " + exprSQL(e.Pattern) + ")"
+		b.WriteString(" LIKE ")
+		writeSQL(b, e.Pattern)
+		b.WriteString(")")
+	default:
+		b.WriteString(e.String())
 	}
-	return e.String()
+}
+
+// chainPrec is the binding power the parser gives a binary operator
+// (binaryPrec), or 0 for AND and OR, whose chains the parser balances.
+func chainPrec(op expr.BinaryOperator) int {
+	switch op {
+	case expr.OpEq, expr.OpNotEq, expr.OpLt, expr.OpLtEq, expr.OpGt, expr.OpGtEq, expr.OpNullSafe:
+		return 1
+	case OpBitOr:
+		return 2
+	case OpBitXor:
+		return 3
+	case OpBitAnd:
+		return 4
+	case expr.OpAdd, expr.OpSub:
+		return 5
+	case expr.OpMul, expr.OpDiv, expr.OpMod, OpIntDiv:
+		return 6
+	}
+	return 0
+}
+
+// isConcat2 reports whether e is concat(a, b), which a || b parses to.
+func isConcat2(e expr.Expr) bool {
+	c, ok := e.(*expr.Call)
+	return ok && len(c.Args) == 2 && strings.EqualFold(c.Name, "concat")
+}
+
+// chainLink splits e into its left operand, operator text and right
+// operand if it is a binary operation the parser reads left-associatively
+// at precedence prec (|| is concat at the precedence of + and -).
+func chainLink(e expr.Expr, prec int) (left expr.Expr, op string, right expr.Expr, ok bool) {
+	switch e := e.(type) {
+	case *expr.Binary:
+		if p := chainPrec(e.Op); p != 0 && p == prec {
+			return e.Left, string(e.Op), e.Right, true
+		}
+	case *expr.Call:
+		if prec == 5 && isConcat2(e) {
+			return e.Args[0], "||", e.Args[1], true
+		}
+	}
+	return nil, "", nil, false
+}
+
+// writeChain writes a binary operation. Operators of one precedence that
+// the parser reads left to right share one pair of parentheses,
+// (a + b - c) for ((a + b) - c), so a long chain renders without nesting
+// and parses back to the same left-deep tree.
+func writeChain(b *strings.Builder, e expr.Expr) {
+	prec := 5
+	if bin, ok := e.(*expr.Binary); ok {
+		prec = chainPrec(bin.Op)
+		if prec == 0 {
+			b.WriteString("(")
+			writeSQL(b, bin.Left)
+			b.WriteString(" " + string(bin.Op) + " ")
+			writeSQL(b, bin.Right)
+			b.WriteString(")")
+			return
+		}
+	}
+	type link struct {
+		op    string
+		right expr.Expr
+	}
+	var links []link
+	c := e
+	for {
+		left, op, right, ok := chainLink(c, prec)
+		if !ok {
+			break
+		}
+		links = append(links, link{op, right})
+		c = left
+	}
+	b.WriteString("(")
+	writeSQL(b, c)
+	for i := len(links) - 1; i >= 0; i-- {
+		b.WriteString(" " + links[i].op + " ")
+		writeSQL(b, links[i].right)
+	}
+	b.WriteString(")")
 }
 
 func exprList(es []expr.Expr) string {
-	parts := make([]string, len(es))
+	var b strings.Builder
+	writeSQLList(&b, es)
+	return b.String()
+}
+
+func writeSQLList(b *strings.Builder, es []expr.Expr) {
 	for i, e := range es {
-		parts[i] = exprSQL(e)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeSQL(b, e)
 	}
-	return strings.Join(parts, ", ")
 }
 
 func sortSQL(s *expr.SortOrder) string {
@@ -210,12 +347,12 @@ func decimalSQL(d expr.Decimal) string {
 	if neg {
 		s = "-" + s
 	}
+	if d.Scale == 0 {
+		s += "BD"
+	}
 	p, sc := decimalLiteralType(strings.TrimLeft(digits, "0"), d.Scale)
 	if p != d.Precision || sc != d.Scale {
-		return "CAST(" + s + "BD AS DECIMAL(" + strconv.Itoa(d.Precision) + "," + strconv.Itoa(d.Scale) + "))"
-	}
-	if d.Scale == 0 {
-		return s + "BD"
+		return "CAST(" + s + " AS DECIMAL(" + strconv.Itoa(d.Precision) + "," + strconv.Itoa(d.Scale) + "))"
 	}
 	return s
 }
@@ -242,7 +379,9 @@ func quoteString(s string) string {
 		case '\t':
 			b.WriteString(`\t`)
 		case 0:
-			b.WriteString(`\0`)
+			// Not \0: the lexer reads \0 and two octal digits after it as
+			// one octal escape, so NUL then "00" would come back as NUL.
+			b.WriteString(`\u0000`)
 		default:
 			b.WriteByte(c)
 		}

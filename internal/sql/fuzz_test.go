@@ -13,6 +13,8 @@ func FuzzParse(f *testing.F) {
 		"SELECT CAST(x AS DECIMAL(10,2)), DATE '2024-01-01', INTERVAL '1' DAY, 1.5e3, 10L, X'AB'",
 		"WITH c AS (SELECT 1) SELECT * FROM c UNION ALL (SELECT 2 LIMIT 1)",
 		"SELECT sum(x) OVER (PARTITION BY k ORDER BY t ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
+		`ALTER TABLE t ADD CONSTRAINT c CHECK (s <> '\u000000' AND s <> '\0001')`,
+		"SELECT NOT NOT a, - ~ - 1, 1 + 2 - 3 || 'x' || y, a AND b AND c AND d OR e OR f, -0D, -0.0, 1e308D",
 	} {
 		f.Add(s)
 	}

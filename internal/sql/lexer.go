@@ -13,6 +13,11 @@ type lexer struct {
 	i         int
 	line      int
 	lineStart int
+	// The last column computed (colN runes from colStart, the start of its
+	// line, to colOff): tokens come in order, so each column is counted on
+	// from the previous one instead of from the start of the line, which
+	// kept a long one-line statement quadratic.
+	colStart, colOff, colN int
 }
 
 // tokenize lexes src completely; the last token is always tokEOF.
@@ -32,7 +37,12 @@ func tokenize(src string) ([]token, error) {
 }
 
 func (lx *lexer) col(off int) int {
-	return utf8.RuneCountInString(lx.src[lx.lineStart:off])
+	if lx.colStart != lx.lineStart || off < lx.colOff {
+		lx.colStart, lx.colOff, lx.colN = lx.lineStart, lx.lineStart, 0
+	}
+	lx.colN += utf8.RuneCountInString(lx.src[lx.colOff:off])
+	lx.colOff = off
+	return lx.colN
 }
 
 func (lx *lexer) tok(kind tokenKind, start int, text string) token {

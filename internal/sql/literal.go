@@ -188,8 +188,13 @@ func parseDate(s string) (time.Time, bool) {
 	if i := strings.IndexAny(s, " T"); i >= 0 {
 		s = s[:i]
 	}
+	// The year may carry a sign ([+-]yyyy), as in Spark.
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
 	parts := strings.Split(s, "-")
-	if len(parts) > 3 || len(parts[0]) < 4 || len(parts[0]) > 7 {
+	if len(parts) > 3 || len(parts[0]) < 4 || len(parts[0]) > 7 || !isDigit(parts[0][0]) {
 		return time.Time{}, false
 	}
 	nums := []int{0, 1, 1}
@@ -199,6 +204,9 @@ func parseDate(s string) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		nums[i] = n
+	}
+	if neg {
+		nums[0] = -nums[0]
 	}
 	d := time.Date(nums[0], time.Month(nums[1]), nums[2], 0, 0, 0, 0, time.UTC)
 	if d.Month() != time.Month(nums[1]) || d.Day() != nums[2] {

@@ -7,32 +7,97 @@ import (
 	"github.com/ingotdata/ingot/types"
 )
 
-// expr parses a full boolean expression.
-func (p *parser) expr() expr.Expr { return p.orExpr() }
+// expr parses a full boolean expression. A top-level expression's tree is
+// checked against MaxExprDepth once it is complete.
+func (p *parser) expr() expr.Expr {
+	p.enter()
+	defer p.leave()
+	p.exprNesting++
+	defer func() { p.exprNesting-- }()
+	start := p.peek()
+	e := p.orExpr()
+	if p.exprNesting == 1 && exprDeeperThan(e, MaxExprDepth) {
+		p.fail(errorAt(start, "FAILED_TO_PARSE_TOO_COMPLEX",
+			"The statement, including potential SQL functions and referenced views, was too complex to parse (an expression tree more than %d levels deep). To mitigate this error divide the statement into multiple, less complex chunks.", MaxExprDepth))
+	}
+	return e
+}
+
+// exprDeeperThan reports whether e's tree is more than limit nodes deep,
+// walking it with an explicit stack so that the check itself cannot
+// overflow.
+func exprDeeperThan(e expr.Expr, limit int) bool {
+	type item struct {
+		e     expr.Expr
+		depth int
+	}
+	stack := []item{{e, 1}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if it.e == nil {
+			continue
+		}
+		if it.depth > limit {
+			return true
+		}
+		for _, c := range it.e.Children() {
+			stack = append(stack, item{c, it.depth + 1})
+		}
+	}
+	return false
+}
 
 func (p *parser) orExpr() expr.Expr {
 	e := p.andExpr()
-	for p.accept("OR") {
-		e = &expr.Binary{Op: expr.OpOr, Left: e, Right: p.andExpr()}
+	if !p.peek().is("OR") {
+		return e
 	}
-	return e
+	es := []expr.Expr{e}
+	for p.accept("OR") {
+		es = append(es, p.andExpr())
+	}
+	return balanced(expr.OpOr, es)
 }
 
 func (p *parser) andExpr() expr.Expr {
 	e := p.notExpr()
-	for p.accept("AND") {
-		e = &expr.Binary{Op: expr.OpAnd, Left: e, Right: p.notExpr()}
+	if !p.peek().is("AND") {
+		return e
 	}
-	return e
+	es := []expr.Expr{e}
+	for p.accept("AND") {
+		es = append(es, p.notExpr())
+	}
+	return balanced(expr.OpAnd, es)
+}
+
+// balanced joins a chain a AND b AND c ... into a balanced tree, as
+// Spark's AstBuilder does for AND and OR, so a long chain is log-deep
+// rather than one level per term. The split is Spark's (the left half
+// takes the middle term), so generated column names match: a AND b AND c
+// is ((a AND b) AND c), four terms are ((a AND b) AND (c AND d)).
+func balanced(op expr.BinaryOperator, es []expr.Expr) expr.Expr {
+	if len(es) == 1 {
+		return es[0]
+	}
+	mid := (len(es) - 1) / 2
+	return &expr.Binary{Op: op, Left: balanced(op, es[:mid+1]), Right: balanced(op, es[mid+1:])}
 }
 
 // notExpr is NOT at its Spark precedence: below comparisons and
-// predicates, so NOT a = b means NOT (a = b). "!" is a synonym.
+// predicates, so NOT a = b means NOT (a = b). "!" is a synonym. A run of
+// NOTs is read in a loop, not by recursion.
 func (p *parser) notExpr() expr.Expr {
-	if p.accept("NOT") || p.peek().isOp("!") && p.advance().isOp("!") {
-		return &expr.Unary{Op: expr.OpNot, Child: p.notExpr()}
+	nots := 0
+	for p.accept("NOT") || p.peek().isOp("!") && p.advance().isOp("!") {
+		nots++
 	}
-	return p.predicate()
+	e := p.predicate()
+	for range nots {
+		e = &expr.Unary{Op: expr.OpNot, Child: e}
+	}
+	return e
 }
 
 // predicate parses a value expression followed by any of Spark's
@@ -194,26 +259,41 @@ func (p *parser) binary(min int) expr.Expr {
 	}
 }
 
+// unary reads prefix -, + and ~ operators (in a loop: a long run of them
+// does not recurse) and the operand they apply to.
 func (p *parser) unary() expr.Expr {
-	t := p.peek()
-	switch {
-	case t.isOp("-"):
-		p.advance()
-		if n := p.peek(); n.kind == tokNumber && !strings.HasPrefix(n.text, "X") && !strings.HasPrefix(n.text, "x") {
-			// A minus directly before a number is part of the literal, as in
-			// Spark's grammar, so -2147483648 is an INT.
+	var ops []string
+	var e expr.Expr
+	for e == nil {
+		t := p.peek()
+		switch {
+		case t.isOp("-"):
 			p.advance()
-			return p.postfix(p.numberLiteral(n, true))
+			if n := p.peek(); n.kind == tokNumber && !strings.HasPrefix(n.text, "X") && !strings.HasPrefix(n.text, "x") {
+				// A minus directly before a number is part of the literal, as in
+				// Spark's grammar, so -2147483648 is an INT.
+				p.advance()
+				e = p.postfix(p.numberLiteral(n, true))
+				continue
+			}
+			ops = append(ops, "-")
+		case t.isOp("+"):
+			p.advance()
+		case t.isOp("~"):
+			p.advance()
+			ops = append(ops, "~")
+		default:
+			e = p.postfix(p.primary())
 		}
-		return &expr.Unary{Op: expr.OpNeg, Child: p.unary()}
-	case t.isOp("+"):
-		p.advance()
-		return p.unary()
-	case t.isOp("~"):
-		p.advance()
-		return &expr.Unary{Op: OpBitNot, Child: p.unary()}
 	}
-	return p.postfix(p.primary())
+	for i := len(ops) - 1; i >= 0; i-- {
+		if ops[i] == "-" {
+			e = &expr.Unary{Op: expr.OpNeg, Child: e}
+		} else {
+			e = &expr.Unary{Op: OpBitNot, Child: e}
+		}
+	}
+	return e
 }
 
 // postfix applies subscripts and :: casts.
@@ -380,9 +460,7 @@ func (p *parser) tryLambda() (expr.Expr, bool) {
 // WITH, VALUES, FROM? no: only the unambiguous starters), looking through
 // nested parentheses.
 func (p *parser) startsQuery(n int) bool {
-	for p.peekN(n).isOp("(") {
-		n++
-	}
+	n += p.opensAt(p.pos + n)
 	t := p.peekN(n)
 	return t.is("SELECT") || t.is("WITH") || t.is("VALUES") || t.is("TABLE") && p.peekN(n+1).kind != tokOp
 }
@@ -832,7 +910,10 @@ func (p *parser) dataType() types.DataType {
 			case t.kind == tokEOF:
 				p.failAt(t)
 			case t.isOp("<"):
-				depth++
+				// types.ParseSQLType recurses once per level.
+				if depth++; depth > MaxNesting {
+					p.tooComplex()
+				}
 			case t.isOp(">"):
 				depth--
 			case t.isOp("<>"):

@@ -11,6 +11,12 @@ import (
 
 // query parses [WITH ...] body [ORDER BY ...] [LIMIT n] [OFFSET n].
 func (p *parser) query() *Query {
+	p.enter()
+	defer p.leave()
+	// A subquery's expressions are trees of their own: depth-check each.
+	outer := p.exprNesting
+	p.exprNesting = 0
+	defer func() { p.exprNesting = outer }()
 	q := &Query{}
 	if p.accept("WITH") {
 		p.accept("RECURSIVE")

@@ -14,6 +14,63 @@ type parser struct {
 	src  string
 	toks []token
 	pos  int
+	// opens[i] is the number of consecutive '(' tokens from token i,
+	// computed on first use, so that looking through a run of parentheses
+	// (startsQuery) costs O(1) instead of rescanning the run at each level.
+	opens []int32
+	// nesting is how deep the parser is in nested expressions, queries and
+	// types; exprNesting how deep in expressions of the current query
+	// (1 in a top-level expression, whose finished tree is depth-checked).
+	nesting, exprNesting int
+}
+
+// MaxNesting bounds how deeply expressions, queries and types may nest in
+// SQL text (parentheses, CASE inside CASE, subqueries, ARRAY<ARRAY<...>>),
+// and MaxExprDepth how deep a parsed expression tree may be (a chain like
+// NOT NOT ... x or 1 + 1 + ... is read in a loop but builds a deep tree).
+// The parser recurses once per level of nesting, with frames of a few
+// kilobytes, and analysis, optimization and compilation recurse once per
+// level of the tree; Go cannot recover from a stack overflow (its stack
+// stops at 1 GB), so deeper input is refused with Spark's
+// FAILED_TO_PARSE_TOO_COMPLEX instead of crashing the process. Spark's
+// own parser fails much earlier, at the JVM thread's stack size (a few
+// thousand levels with the default stack). Long flat lists are not
+// limited: IN lists, select lists, and AND/OR chains (built balanced).
+const (
+	MaxNesting   = 10_000
+	MaxExprDepth = 1 << 17 // 131072
+)
+
+func (p *parser) tooComplex() {
+	p.fail(errorAt(p.peek(), "FAILED_TO_PARSE_TOO_COMPLEX",
+		"The statement, including potential SQL functions and referenced views, was too complex to parse (nested more than %d levels deep). To mitigate this error divide the statement into multiple, less complex chunks.", MaxNesting))
+}
+
+// enter counts one more level of nesting, failing beyond MaxNesting; the
+// caller defers p.leave().
+func (p *parser) enter() {
+	p.nesting++
+	if p.nesting > MaxNesting {
+		p.tooComplex()
+	}
+}
+
+func (p *parser) leave() { p.nesting-- }
+
+// opensAt is the number of consecutive '(' tokens from token i.
+func (p *parser) opensAt(i int) int {
+	if p.opens == nil {
+		p.opens = make([]int32, len(p.toks)+1)
+		for j := len(p.toks) - 1; j >= 0; j-- {
+			if p.toks[j].isOp("(") {
+				p.opens[j] = p.opens[j+1] + 1
+			}
+		}
+	}
+	if i >= len(p.toks) {
+		return 0
+	}
+	return int(p.opens[i])
 }
 
 type parseBailout struct{ err *ParseError }

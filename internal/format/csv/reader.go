@@ -80,8 +80,9 @@ func (r *records) Fill(n int, b *textread.Batch) error {
 		if len(fields) != len(r.cols) {
 			switch r.mode {
 			case FailFast:
-				return fmt.Errorf("csv: %s:%d: found %d fields, schema has %d columns: %w",
-					r.sp.name, r.sp.recLine, len(fields), len(r.cols), ErrTypeMismatch)
+				line, col := r.sp.position(-1)
+				return fmt.Errorf("csv: %s:%d:%d: found %d fields, schema has %d columns: %w",
+					r.sp.name, line, col, len(fields), len(r.cols), ErrTypeMismatch)
 			case DropMalformed:
 				continue
 			}
@@ -100,8 +101,9 @@ func (r *records) Fill(n int, b *textread.Batch) error {
 				continue
 			}
 			c := &r.cols[misfit]
-			return fmt.Errorf("csv: %s:%d: field %d (%s): cannot read %q as %s: %w",
-				r.sp.name, r.sp.recLine, misfit+1, c.name, fields[misfit], types.CatalogString(c.Type), ErrTypeMismatch)
+			line, col := r.sp.position(misfit)
+			return fmt.Errorf("csv: %s:%d:%d: field %d (%s): cannot read %q as %s: %w",
+				r.sp.name, line, col, misfit+1, c.name, fields[misfit], types.CatalogString(c.Type), ErrTypeMismatch)
 		}
 		b.Keep()
 	}

@@ -18,6 +18,7 @@ type splitter struct {
 	noQuote              bool
 
 	recLine int // line where the last record started
+	recOff  int // offset in data where the last record started
 	spans   []span
 	buf     []byte
 	fields  [][]byte
@@ -26,6 +27,7 @@ type splitter struct {
 type span struct {
 	quoted     bool
 	start, end int
+	off        int // offset in data where the field starts (its quote, if quoted)
 }
 
 func newSplitter(name string, data []byte, o Options) *splitter {
@@ -53,7 +55,7 @@ func (s *splitter) next() (fields [][]byte, ok bool, err error) {
 	if s.pos >= n {
 		return nil, false, nil
 	}
-	s.recLine = s.line
+	s.recLine, s.recOff = s.line, s.pos
 	s.spans, s.buf = s.spans[:0], s.buf[:0]
 	pos := s.pos
 	for {
@@ -98,7 +100,7 @@ func (s *splitter) next() (fields [][]byte, ok bool, err error) {
 				}
 				pos++
 			}
-			s.spans = append(s.spans, span{quoted: true, start: start, end: len(s.buf)})
+			s.spans = append(s.spans, span{quoted: true, start: start, end: len(s.buf), off: open})
 		} else {
 			start := pos
 			if i := indexEither(data[pos:], s.delim, '\n'); i < 0 {
@@ -110,7 +112,7 @@ func (s *splitter) next() (fields [][]byte, ok bool, err error) {
 			if end > start && data[end-1] == '\r' && (pos == n || data[pos] == '\n') {
 				end--
 			}
-			s.spans = append(s.spans, span{start: start, end: end})
+			s.spans = append(s.spans, span{start: start, end: end, off: start})
 		}
 		if pos >= n {
 			break
@@ -133,6 +135,16 @@ func (s *splitter) next() (fields [][]byte, ok bool, err error) {
 		}
 	}
 	return s.fields, true, nil
+}
+
+// position returns the line and column (1-based, in bytes) of field i of
+// the last record, or of the record's start if it has no field i.
+func (s *splitter) position(i int) (line, col int) {
+	off := s.recOff
+	if i >= 0 && i < len(s.spans) {
+		off = s.spans[i].off
+	}
+	return textread.LineCol(s.data, off)
 }
 
 // indexEither returns the index of the first a or b in p, or -1.

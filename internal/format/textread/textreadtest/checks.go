@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -51,4 +52,42 @@ func ReadsBack(t *testing.T, r batch.Reader, err error, mustRead bool) {
 		t.Fatalf("inferred fine but reading failed: %v", err)
 	}
 	batch.Release(bs)
+}
+
+// NamesPosition fails unless err names the file and a line and column in
+// it, as "name:LINE:COL:". Every error a reader returns about its input
+// must point at where the input went wrong.
+func NamesPosition(t *testing.T, err error, name string) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	at := strings.Index(msg, name+":")
+	if at < 0 {
+		t.Fatalf("error does not name %s: %v", name, err)
+	}
+	rest := msg[at+len(name)+1:]
+	for range 2 {
+		n := 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 0 || n == len(rest) || rest[n] != ':' {
+			t.Fatalf("error does not give %s:line:column: %v", name, err)
+		}
+		rest = rest[n+1:]
+	}
+}
+
+// ReadAll drains r, returning the number of rows read and the first error.
+// Whatever was read is released.
+func ReadAll(r batch.Reader) (int, error) {
+	bs, err := batch.ReadAll(context.Background(), r)
+	n := 0
+	for _, b := range bs {
+		n += int(b.NumRows())
+	}
+	batch.Release(bs)
+	return n, err
 }
