@@ -6,15 +6,21 @@ import (
 )
 
 func newDemoCmd() *cobra.Command {
-	var o demo.Options
+	var (
+		o       demo.Options
+		timings bool
+	)
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the seed medallion pipeline (CSV + JSON stream -> bronze -> silver -> gold Delta tables)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Out = cmd.OutOrStdout()
-			_, err := demo.Run(cmd.Context(), o)
-			return err
+			res, err := demo.Run(cmd.Context(), o)
+			if err != nil || !timings {
+				return err
+			}
+			return res.WriteTimings(o.Out)
 		},
 	}
 	f := cmd.Flags()
@@ -24,5 +30,6 @@ func newDemoCmd() *cobra.Command {
 	f.IntVar(&o.Gen.Files, "files", 10, "files to generate when the data set is absent")
 	f.IntVar(&o.Gen.RowsPerFile, "rows", 1000, "readings per generated file")
 	f.Int64Var(&o.Gen.Seed, "seed", 1, "generator seed")
+	f.BoolVar(&timings, "timings", false, "print each stage's wall time (session, database, patients, bronze, silver, gold, total)")
 	return cmd
 }

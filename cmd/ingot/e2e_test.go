@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -282,4 +285,34 @@ func TestCrashPoints(t *testing.T) {
 		}
 	}
 	checkTables(t, data, wh, 800)
+}
+
+func TestDemoTimings(t *testing.T) {
+	dir := t.TempDir()
+	data, wh := filepath.Join(dir, "data"), filepath.Join(dir, "wh")
+	run(t, "gen", "--out", data, "--files", "2", "--rows", "50")
+	line := regexp.MustCompile(`(?m)^timing: ([a-z]+) ([0-9]+\.[0-9]{3})s$`)
+	if m := line.FindAllStringSubmatch(run(t, "demo", "--data", data, "--warehouse", wh), -1); m != nil {
+		t.Errorf("demo without --timings printed timings: %v", m)
+	}
+	var names []string
+	var sum, total float64
+	for _, m := range line.FindAllStringSubmatch(run(t, "demo", "--data", data, "--warehouse", wh, "--timings"), -1) {
+		v, err := strconv.ParseFloat(m[2], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if names = append(names, m[1]); m[1] == "total" {
+			total = v
+		} else {
+			sum += v
+		}
+	}
+	if want := []string{"session", "database", "patients", "bronze", "silver", "gold", "total"}; !slices.Equal(names, want) {
+		t.Fatalf("timing lines name %v, want %v", names, want)
+	}
+	// Each line is rounded to the millisecond.
+	if math.Abs(sum-total) > 0.004 {
+		t.Errorf("stages sum to %.3fs, total says %.3fs", sum, total)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ingotdata/ingot"
 	"github.com/ingotdata/ingot/internal/gen"
@@ -40,6 +41,39 @@ type Options struct {
 type Result struct {
 	BronzeRows, SilverRows int64
 	Gold                   []ingot.Row // patient_name, avg_heartrate, count
+	// Stages is the wall time of each stage, in the order they ran: session
+	// (NewSession), database (drop and create), patients (cells 2.1-2.3),
+	// bronze (2.4-2.6, until the bronze query ends), silver (3.1-3.3), gold
+	// (4.1-4.4, display and collect included). Generating an absent data
+	// set and the closing row counts are in none of them.
+	Stages []Stage
+}
+
+// Stage is one stage's wall time.
+type Stage struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Total is the sum of the stages' wall times.
+func (r *Result) Total() time.Duration {
+	var t time.Duration
+	for _, st := range r.Stages {
+		t += st.Duration
+	}
+	return t
+}
+
+// WriteTimings writes one line per stage and one for the total, as
+// "timing: NAME SECONDSs" (the format interop/seed_notebook.py prints too).
+func (r *Result) WriteTimings(w io.Writer) error {
+	for _, st := range r.Stages {
+		if _, err := fmt.Fprintf(w, "timing: %s %.3fs\n", st.Name, st.Duration.Seconds()); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(w, "timing: total %.3fs\n", r.Total().Seconds())
+	return err
 }
 
 // Run executes the notebook.
@@ -67,6 +101,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		p("Generated %d readings in %d files and %d patients under %s\n", sum.Readings, sum.Files, sum.Patients, o.DataDir)
 	}
 
+	res := &Result{}
+	last := time.Now()
+	lap := func(name string) {
+		now := time.Now()
+		res.Stages = append(res.Stages, Stage{name, now.Sub(last)})
+		last = now
+	}
+
 	// 1.4 Create a new session: local[N], streaming schema inference on.
 	s, err := ingot.NewSession(ctx, ingot.Config{
 		Warehouse:   o.Warehouse,
@@ -78,6 +120,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer s.Close()
+	lap("session")
 	sql := func(text string) (*ingot.DataFrame, error) { return s.SQL(ctx, text) }
 
 	// 1.5/1.6 Initialize the lakehouse: drop and recreate the database.
@@ -97,6 +140,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	p("DataFrame[]\n")
+	lap("database")
 
 	// 2.1 Read a batch of patient dimension data from a CSV file.
 	cell("2.1. Read a Batch of Patient dimension data from a CSV file")
@@ -131,6 +175,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := show(ctx, out, dfPatient, 5); err != nil {
 		return nil, err
 	}
+	lap("patients")
 
 	// 2.4 Read heart-rate readings as a stream of JSON files.
 	cell("2.4. Use Structured Streaming to Read Heartrate Monitor data")
@@ -168,6 +213,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := bronzeQuery.AwaitTermination(ctx); err != nil {
 		return nil, fmt.Errorf("demo: bronze query: %w", err)
 	}
+	lap("bronze")
 
 	// 3.1 Join the streaming bronze readings with the static patients.
 	cell("3.1. Define Silver Query to Join Streaming with Batch Data")
@@ -209,6 +255,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := silverQuery.AwaitTermination(ctx); err != nil {
 		return nil, fmt.Errorf("demo: silver query: %w", err)
 	}
+	lap("silver")
 
 	// 4.1 Aggregate per patient.
 	cell("4.1. Define Gold Query to Perform an Aggregation")
@@ -259,10 +306,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 
-	res := &Result{}
 	if res.Gold, err = goldSel.Collect(ctx); err != nil {
 		return nil, err
 	}
+	lap("gold")
 	for name, dst := range map[string]*int64{"fact_heartbeat_bronze": &res.BronzeRows, "fact_heartbeat_silver": &res.SilverRows} {
 		t, err := s.Table(ctx, Database+"."+name)
 		if err != nil {

@@ -4,8 +4,12 @@ import (
 	"context"
 	"io/fs"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ingotdata/ingot/internal/gen"
 )
@@ -29,6 +33,16 @@ func TestRunCountsAndGold(t *testing.T) {
 	if want := sum.Readings - sum.OrphanReadings; res.SilverRows != want {
 		t.Errorf("silver rows = %d, want %d (readings with a known patient)", res.SilverRows, want)
 	}
+	var names []string
+	for _, st := range res.Stages {
+		names = append(names, st.Name)
+		if st.Duration <= 0 {
+			t.Errorf("stage %s took %v, want > 0", st.Name, st.Duration)
+		}
+	}
+	if want := []string{"session", "database", "patients", "bronze", "silver", "gold"}; !slices.Equal(names, want) {
+		t.Errorf("stages = %v, want %v", names, want)
+	}
 	ref, err := gen.ReferenceGold(data)
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +57,34 @@ func TestRunCountsAndGold(t *testing.T) {
 	for _, r := range ref {
 		if g := got[r.PatientName]; g != [2]int64{r.AvgHeartrate, r.Count} {
 			t.Errorf("%s: gold %v, reference (%d, %d)", r.PatientName, g, r.AvgHeartrate, r.Count)
+		}
+	}
+}
+
+func TestWriteTimings(t *testing.T) {
+	tests := []struct {
+		stages []Stage
+		want   string
+	}{
+		{nil, "timing: total 0.000s\n"},
+		{
+			[]Stage{{"session", 1500 * time.Microsecond}, {"bronze", 2*time.Second + 250*time.Millisecond}},
+			"timing: session 0.002s\ntiming: bronze 2.250s\ntiming: total 2.252s\n",
+		},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		if err := (&Result{Stages: tt.stages}).WriteTimings(&b); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tt.want {
+			t.Errorf("WriteTimings(%v) = %q, want %q", tt.stages, b.String(), tt.want)
+		}
+		// bench/seed-vs-spark parses these lines with this pattern.
+		for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+			if !regexp.MustCompile(`^timing: [a-z]+ [0-9]+\.[0-9]{3}s$`).MatchString(line) {
+				t.Errorf("line %q does not match the timing pattern", line)
+			}
 		}
 	}
 }
