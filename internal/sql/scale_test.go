@@ -22,7 +22,7 @@ var scaleShapes = []struct {
 	small, big int
 	build      func(n int) string
 }{
-	{"in_list", 20000, 1_000_000, func(n int) string {
+	{"in_list", 10000, 1_000_000, func(n int) string {
 		var b strings.Builder
 		b.WriteString("SELECT 5 IN (")
 		for i := range n {
@@ -37,19 +37,19 @@ var scaleShapes = []struct {
 	{"parens", 2000, MaxNesting - 10, func(n int) string {
 		return "SELECT " + strings.Repeat("(", n) + "1" + strings.Repeat(")", n)
 	}},
-	{"nots", 10000, 100_000, func(n int) string { return "SELECT " + strings.Repeat("NOT ", n) + "true" }},
-	{"negations", 10000, 100_000, func(n int) string { return "SELECT " + strings.Repeat("- ", n) + "x FROM VALUES (1) AS t(x)" }},
-	{"plus_chain", 5000, 20_000, func(n int) string { return "SELECT 1" + strings.Repeat("+1", n-1) }},
-	{"and_chain", 10000, 100_000, func(n int) string {
+	{"nots", 5000, 100_000, func(n int) string { return "SELECT " + strings.Repeat("NOT ", n) + "true" }},
+	{"negations", 5000, 100_000, func(n int) string { return "SELECT " + strings.Repeat("- ", n) + "x FROM VALUES (1) AS t(x)" }},
+	{"plus_chain", 3000, 20_000, func(n int) string { return "SELECT 1" + strings.Repeat("+1", n-1) }},
+	{"and_chain", 4000, 100_000, func(n int) string {
 		return "SELECT x FROM VALUES (1) AS t(x) WHERE x = 1" + strings.Repeat(" AND x = 1", n-1)
 	}},
-	{"or_chain", 10000, 100_000, func(n int) string {
+	{"or_chain", 4000, 100_000, func(n int) string {
 		return "SELECT x FROM VALUES (1) AS t(x) WHERE x = 0" + strings.Repeat(" OR x = 1", n-1)
 	}},
 	{"case_nesting", 1000, MaxNesting - 10, func(n int) string {
 		return "SELECT " + strings.Repeat("CASE WHEN true THEN ", n) + "1" + strings.Repeat(" END", n)
 	}},
-	{"case_branches", 5000, 100_000, func(n int) string {
+	{"case_branches", 2000, 100_000, func(n int) string {
 		var b strings.Builder
 		b.WriteString("SELECT CASE x")
 		for i := range n {
@@ -58,8 +58,8 @@ var scaleShapes = []struct {
 		b.WriteString(" END FROM VALUES (1) AS t(x)")
 		return b.String()
 	}},
-	{"concat_chain", 5000, 100_000, func(n int) string { return "SELECT 'a'" + strings.Repeat(" || 'a'", n-1) }},
-	{"multiline_in", 20000, 1_000_000, func(n int) string {
+	{"concat_chain", 3000, 100_000, func(n int) string { return "SELECT 'a'" + strings.Repeat(" || 'a'", n-1) }},
+	{"multiline_in", 10000, 1_000_000, func(n int) string {
 		var b strings.Builder
 		b.WriteString("SELECT 5 IN (0")
 		for i := 1; i < n; i++ {
