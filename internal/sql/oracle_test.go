@@ -38,7 +38,8 @@ var oracleCategories = []string{"medallion", "tpch", "random"}
 // being free) and, when Spark fails, error class all match. It logs "N
 // passed, M failed" per category and mode with the commonest failure
 // causes, and fails only when a case of the baseline (ansi-*.pass) no
-// longer passes. INGOT_ORACLE_UPDATE=1 rewrites the baselines;
+// longer passes; a category or mode without a .sql.out is skipped.
+// INGOT_ORACLE_UPDATE=1 rewrites the baselines;
 // INGOT_ORACLE_GOLDENS reads the .sql.out files from another directory (a
 // fresh regeneration) and INGOT_ORACLE_REPORT=file lists every failure.
 func TestSparkOracle(t *testing.T) {
@@ -75,6 +76,9 @@ func TestSparkOracle(t *testing.T) {
 				t.Run("ansi-"+mode, func(t *testing.T) {
 					s.SetConf("spark.sql.ansi.enabled", strconv.FormatBool(mode == "on"))
 					data, err := os.ReadFile(filepath.Join(goldens, cat, "ansi-"+mode+".sql.out"))
+					if os.IsNotExist(err) {
+						t.Skipf("no %s/ansi-%s.sql.out: interop/oracle/regen --category %s writes it", cat, mode, cat)
+					}
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -161,7 +165,11 @@ func oracleCheck(ctx context.Context, s *ingot.Session, c sql.GoldenCase) oracle
 		return oracleOutcome{pass: true}
 	}
 	if err != nil {
-		return oracleOutcome{key: "ingot fails: " + sql.FailureKey(err.Error())}
+		key := sql.FailureKey(err.Error())
+		if i := strings.Index(key, " not supported yet: "); i >= 0 {
+			key = key[:i+len(" not supported yet")] // one group, whatever the expression
+		}
+		return oracleOutcome{key: "ingot fails: " + key, detail: "\n  ingot: " + oneLine(err.Error(), 200)}
 	}
 	if schema != c.Schema {
 		return oracleOutcome{key: schemaDiff(c.Schema, schema), detail: "\n  spark: " + c.Schema + "\n  ingot: " + schema}
