@@ -13,6 +13,7 @@ import logging
 import pathlib
 import shutil
 import sys
+import tempfile
 import time
 
 from . import golden, randgen, tpch
@@ -36,9 +37,9 @@ FAST = {
 }
 
 
-def write_random_inputs(d):
+def write_random_inputs(d, n=RANDOM_QUERIES):
     (d / "setup.sql").write_text(randgen.setup_sql(RANDOM_SEED))
-    qs = randgen.queries(RANDOM_SEED, RANDOM_QUERIES)
+    qs = randgen.queries(RANDOM_SEED, n)
     head = "-- %d queries from seed %d (interop/oracle/randgen.py), written by interop/oracle/regen.\n" % (
         len(qs), RANDOM_SEED)
     (d / "queries.sql").write_text(head + "".join(q + ";\n" for q in qs))
@@ -51,17 +52,15 @@ def setup_text(cat, d, spark):
     return text
 
 
-def run(categories, out_root, log=lambda m: print(m, flush=True), spark=None):
+def run(categories, out_root, log=lambda m: print(m, flush=True), spark=None, random_queries=RANDOM_QUERIES):
     """Regenerates the categories' goldens under out_root, with spark when
     given (left running, ANSI mode restored to off) or a session of its
-    own. Each category's tables live in a database of their own under
-    interop/.work/oracle/warehouse, so the session's warehouse is not
-    touched."""
+    own. Each category's tables live in a database of their own under a
+    fresh interop/.work/oracle/warehouse-* directory, so the session's
+    warehouse is not touched and runs do not share tables."""
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
-    wh = tpch.WORK / "warehouse"
-    if wh.exists():
-        shutil.rmtree(wh)
-    wh.mkdir(parents=True)
+    tpch.WORK.mkdir(parents=True, exist_ok=True)
+    wh = pathlib.Path(tempfile.mkdtemp(prefix="warehouse-", dir=tpch.WORK))
     t0 = time.time()
     own = spark is None
     if own:
@@ -79,11 +78,13 @@ def run(categories, out_root, log=lambda m: print(m, flush=True), spark=None):
             t = time.time()
             d = golden.TESTDATA / cat
             if cat == "random":
-                write_random_inputs(d)
+                write_random_inputs(d, random_queries)
             spark.conf.set("spark.sql.ansi.enabled", "false")
             spark.sql("DROP DATABASE IF EXISTS oracle_%s CASCADE" % cat)
             spark.sql("CREATE DATABASE oracle_%s LOCATION '%s'" % (cat, wh / cat))
             spark.catalog.setCurrentDatabase("oracle_%s" % cat)
+            # TPC-H's tables are large enough for generated code to pay.
+            spark.conf.set("spark.sql.codegen.wholeStage", "true" if cat == "tpch" else "false")
             golden.run_script(spark, setup_text(cat, d, spark))
             qs = golden.split_statements((d / "queries.sql").read_text())
             for mode in golden.MODES:
@@ -109,6 +110,7 @@ def run(categories, out_root, log=lambda m: print(m, flush=True), spark=None):
                 spark.conf.unset(k)
         if own:
             spark.stop()
+        shutil.rmtree(wh, ignore_errors=True)
     log("regenerated in %.1fs" % (time.time() - t0))
     return summary
 
@@ -118,8 +120,10 @@ def main(argv=None):
     p.add_argument("--category", action="append", choices=CATEGORIES,
                    help="regenerate only this category (repeatable; default all)")
     p.add_argument("--out", default=str(golden.TESTDATA), help="directory for <category>/ansi-*.sql.out")
+    p.add_argument("--random-queries", type=int, default=RANDOM_QUERIES,
+                   help="how many queries the random category draws from its seed (default %(default)s)")
     a = p.parse_args(argv)
-    run(a.category or CATEGORIES, a.out)
+    run(a.category or CATEGORIES, a.out, random_queries=a.random_queries)
 
 
 if __name__ == "__main__":
