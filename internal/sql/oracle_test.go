@@ -230,16 +230,24 @@ func topLevelFields(schema string) []string {
 	if inner == "" {
 		return nil
 	}
+	// Column names hold parentheses and comparisons ("(a > 1)"), types
+	// angle brackets: a '>' closes only an open '<'.
 	var out []string
-	depth, start := 0, 0
+	parens, angles, start := 0, 0, 0
 	for i, r := range inner {
 		switch r {
-		case '<', '(':
-			depth++
-		case '>', ')':
-			depth--
+		case '(':
+			parens++
+		case ')':
+			parens--
+		case '<':
+			angles++
+		case '>':
+			if angles > 0 {
+				angles--
+			}
 		case ',':
-			if depth == 0 {
+			if parens == 0 && angles == 0 {
 				out = append(out, inner[start:i])
 				start = i + 1
 			}
