@@ -98,7 +98,7 @@ def norm(v, dt, side):
     if isinstance(dt, T.ArrayType):
         return tuple(norm(x, dt.elementType, side) for x in v)
     if isinstance(dt, T.MapType):
-        items = v.items()
+        items = v.items() if isinstance(v, dict) else v  # pyarrow: [(k, v), ...]
         return tuple(sorted(((norm(k, dt.keyType, side), norm(x, dt.valueType, side)) for k, x in items), key=repr))
     if isinstance(dt, T.StructType):
         if isinstance(v, dict):

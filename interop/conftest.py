@@ -120,6 +120,9 @@ def pytest_configure(config):
 def _key(item):
     mod = item.module
     direction = getattr(mod, "DIRECTION", mod.__name__)
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if "reader" in params:  # ingot writes, the parameter names who reads
+        direction = f"ingot->{params['reader']}"
     m = item.get_closest_marker("feature")
     feature = m.args[0] if m else item.originalname
     return f"{direction}/{feature}"
