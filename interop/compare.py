@@ -141,3 +141,24 @@ def diff(expected, got, limit=5):
         f"{sum(expected.values())} rows expected, {sum(got.values())} read; "
         f"missing (row, count): {missing}; unexpected: {extra}"
     )
+
+
+def log_schema(path, version):
+    """The Spark schema of the Delta table at path as of version, from the
+    last metaData action in its JSON commits up to version (no JVM needed)."""
+    import json
+    import os
+    import re
+
+    log = os.path.join(str(path), "_delta_log")
+    schema = None
+    for f in sorted(os.listdir(log)):
+        if re.fullmatch(r"\d{20}\.json", f) and int(f[:20]) <= version:
+            with open(os.path.join(log, f)) as fh:
+                for line in fh:
+                    md = json.loads(line).get("metaData")
+                    if md:
+                        schema = md["schemaString"]
+    if schema is None:
+        raise LookupError(f"{path}: no metaData in the JSON commits up to version {version}")
+    return T.StructType.fromJson(json.loads(schema))

@@ -93,7 +93,7 @@ def _work_root():
 def scratch(request, _work_root):
     """An empty directory for this test, kept after the run for inspection."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)[:80]
-    d = _work_root / name
+    d = _work_root / request.node.module.__name__ / name
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
     return d
@@ -115,6 +115,7 @@ COUNTS = collections.defaultdict(collections.Counter)
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "feature(name): the Delta feature a case covers, for the summary")
+    config.addinivalue_line("markers", "direction(name): overrides the module's DIRECTION for the summary")
 
 
 def _key(item):
@@ -123,6 +124,9 @@ def _key(item):
     params = getattr(getattr(item, "callspec", None), "params", {})
     if "reader" in params:  # ingot writes, the parameter names who reads
         direction = f"ingot->{params['reader']}"
+    m = item.get_closest_marker("direction")
+    if m:
+        direction = m.args[0]
     m = item.get_closest_marker("feature")
     feature = m.args[0] if m else item.originalname
     return f"{direction}/{feature}"
