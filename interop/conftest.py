@@ -132,6 +132,15 @@ def _key(item):
     return f"{direction}/{feature}"
 
 
+def _note(report):
+    """Append a failure or known gap to WORK/results.log as it happens, so a
+    long run can be followed (pytest prints the details only at its end)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    what = getattr(report, "wasxfail", "") or str(report.longrepr).strip().splitlines()[-1:]
+    with open(WORK / "results.log", "a") as f:
+        f.write(f"{report.outcome} {report.nodeid} [{report.when}]: {what}\n")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -144,6 +153,8 @@ def pytest_runtest_logreport(report):
     if key is None:
         return
     c = COUNTS[key]
+    if report.failed or hasattr(report, "wasxfail"):
+        _note(report)
     if report.when == "call" or (report.when == "setup" and not report.passed):
         if hasattr(report, "wasxfail"):
             c["known gaps" if report.skipped else "failed"] += 1

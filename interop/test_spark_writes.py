@@ -133,7 +133,7 @@ def _checkpointed(spark, p, props, n=7, conf=None):
                    f"PARTITIONED BY (g) TBLPROPERTIES ({props})")
         for i in range(n):
             spark.range(i * 10, i * 10 + 10).selectExpr(
-                "id", "concat('g', cast(id % 3 as string)) as g", "id * 1.5 as x"
+                "id", "concat('g', cast(id % 3 as string)) as g", "cast(id * 1.5 as double) as x"
             ).write.format("delta").mode("append").save(p)
         sql(spark, f"DELETE FROM delta.`{p}` WHERE id % 7 = 0")
     finally:
@@ -184,7 +184,7 @@ def _dv_table(spark, p, extra_props=""):
         f"CREATE TABLE delta.`{p}` (id BIGINT, k STRING, v DOUBLE) USING delta "
         f"TBLPROPERTIES ('delta.enableDeletionVectors' = 'true'{extra_props})",
     )
-    spark.range(0, 2000, 1, 2).selectExpr("id", "cast(id % 10 as string) as k", "id / 4.0 as v") \
+    spark.range(0, 2000, 1, 2).selectExpr("id", "cast(id % 10 as string) as k", "cast(id / 4.0 as double) as v") \
         .write.format("delta").mode("append").save(p)
 
 

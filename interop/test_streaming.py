@@ -61,7 +61,7 @@ def test_ingot_sink_feeds_spark_source(spark, ingot, gostream_bin, scratch):
     n = 0
     for rnd in range(4):
         for _ in range(2):  # two commits per round
-            rows = ", ".join(f"({n + i}, 'r{rnd}', TIMESTAMP'2024-01-01 00:00:00' + INTERVAL {n + i} SECONDS)"
+            rows = ", ".join(f"({n + i}, 'r{rnd}', TIMESTAMP'2024-01-01 00:{(n + i) // 60:02d}:{(n + i) % 60:02d}.5')"
                              for i in range(5))
             ingot.sql(f"INSERT INTO src VALUES {rows}")
             want.update(range(n, n + 5))
