@@ -171,9 +171,15 @@ func printResult(ctx context.Context, df *ingot.DataFrame, format string, out io
 }
 
 // jsonValue adapts Go row values for encoding/json (maps with non-string
-// keys become string-keyed; NaN and infinities become strings).
+// keys become string-keyed; NaN and infinities become strings; an empty
+// binary value, which Arrow hands back as a nil slice, stays "" and not the
+// null encoding/json writes for a nil slice — SQL NULL is the untyped nil).
 func jsonValue(v any) any {
 	switch v := v.(type) {
+	case []byte:
+		if v == nil {
+			return []byte{}
+		}
 	case map[any]any:
 		m := make(map[string]any, len(v))
 		for k, x := range v {

@@ -47,3 +47,14 @@ func TestSQLScriptFailsOnFirstError(t *testing.T) {
 		t.Fatalf("databases after the failed script:\n%s\nwant d1 (before the error) and not d2 (after it)", dbs)
 	}
 }
+
+// The JSON format keeps an empty binary apart from a NULL one.
+func TestSQLJSONEmptyBinary(t *testing.T) {
+	wh := filepath.Join(t.TempDir(), "wh")
+	got := run(t, "sql", "--warehouse", wh, "--format", "json",
+		"CREATE TABLE b (i INT, v BINARY) USING delta; INSERT INTO b VALUES (1, X''), (2, NULL), (3, X'01FF'); SELECT * FROM b ORDER BY i")
+	want := `{"i":1,"v":""}` + "\n" + `{"i":2,"v":null}` + "\n" + `{"i":3,"v":"Af8="}` + "\n"
+	if got != want {
+		t.Fatalf("json rows:\n%s\nwant:\n%s", got, want)
+	}
+}
