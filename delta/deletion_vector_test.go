@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ func ptr[T any](v T) *T { return &v }
 
 func setRows(s *rowSet) []uint64 {
 	var out []uint64
-	for i := uint64(0); i < uint64(len(s.words))*64; i++ {
+	for i := uint64(0); i < uint64(len(s.blocks))<<16; i++ {
 		if s.contains(i) {
 			out = append(out, i)
 		}
@@ -408,4 +409,31 @@ func TestScanAppliesDeletionVectors(t *testing.T) {
 	if n := len(s.removes); n < 2 {
 		t.Fatalf("%d tombstones", n)
 	}
+}
+
+// TestDVBitmapHighRowIsCheap: a tiny vector naming one row near maxDVRow
+// (as a corrupt one may) decodes into memory proportional to its rows, not
+// to the highest row index (a dense bitset to it was 512 MiB; the fuzzer
+// found such a 33-byte input).
+func TestDVBitmapHighRowIsCheap(t *testing.T) {
+	enc := encodeDVBitmap(rowSetOf(3, maxDVRow-1))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s, err := decodeDVBitmap(enc)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := setRowsSparse(s); len(got) != 2 || got[0] != 3 || got[1] != maxDVRow-1 {
+		t.Fatalf("rows %v", got)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 4<<20 {
+		t.Fatalf("decoding 2 rows allocated %d bytes", n)
+	}
+}
+
+func setRowsSparse(s *rowSet) []uint64 {
+	var out []uint64
+	s.each(func(r uint64) { out = append(out, r) })
+	return out
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
-	"math/bits"
 	"slices"
 	"strings"
 
@@ -133,12 +132,7 @@ func (t *Table) DeletedRows(ctx context.Context, f AddFile) ([]uint64, error) {
 		return nil, nil
 	}
 	out := make([]uint64, 0, s.card)
-	for i, w := range s.words {
-		for w != 0 {
-			out = append(out, uint64(i)*64+uint64(bits.TrailingZeros64(w)))
-			w &= w - 1
-		}
-	}
+	s.each(func(r uint64) { out = append(out, r) })
 	return out, nil
 }
 

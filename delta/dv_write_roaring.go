@@ -14,17 +14,24 @@ func (s *rowSet) union(o *rowSet) {
 	if o == nil {
 		return
 	}
-	if len(o.words) > len(s.words) {
-		n := make([]uint64, len(o.words))
-		copy(n, s.words)
-		s.words = n
+	if len(o.blocks) > len(s.blocks) {
+		s.blocks = append(s.blocks, make([]*rowBlock, len(o.blocks)-len(s.blocks))...)
 	}
 	var card int64
-	for i := range s.words {
-		if i < len(o.words) {
-			s.words[i] |= o.words[i]
+	for b := range s.blocks {
+		if b < len(o.blocks) && o.blocks[b] != nil {
+			if s.blocks[b] == nil {
+				s.blocks[b] = new(rowBlock)
+			}
+			for i, w := range o.blocks[b] {
+				s.blocks[b][i] |= w
+			}
 		}
-		card += int64(bits.OnesCount64(s.words[i]))
+		if blk := s.blocks[b]; blk != nil {
+			for _, w := range blk {
+				card += int64(bits.OnesCount64(w))
+			}
+		}
 	}
 	s.card = card
 }
@@ -33,7 +40,13 @@ func (s *rowSet) union(o *rowSet) {
 func (s *rowSet) clone() *rowSet {
 	out := &rowSet{}
 	if s != nil {
-		out.words = append([]uint64(nil), s.words...)
+		out.blocks = make([]*rowBlock, len(s.blocks))
+		for b, blk := range s.blocks {
+			if blk != nil {
+				c := *blk
+				out.blocks[b] = &c
+			}
+		}
 		out.card = s.card
 	}
 	return out
@@ -44,7 +57,7 @@ func (s *rowSet) clone() *rowSet {
 // stored.
 type rowContainer struct {
 	key   uint64   // row >> 16
-	words []uint64 // wordsPerContainer words (the tail may be shorter)
+	words []uint64 // wordsPerContainer words
 	card  int
 	runs  int
 	isRun bool
@@ -68,8 +81,11 @@ func (c *rowContainer) size() int {
 // container of more than 4096 values is never an array.
 func (s *rowSet) containers() []rowContainer {
 	var out []rowContainer
-	for lo := 0; lo < len(s.words); lo += wordsPerContainer {
-		ws := s.words[lo:min(lo+wordsPerContainer, len(s.words))]
+	for key, blk := range s.blocks {
+		if blk == nil {
+			continue
+		}
+		ws := blk[:]
 		card, runs := 0, 0
 		var carry uint64 // top bit of the previous word, as bit 0
 		for _, w := range ws {
@@ -81,7 +97,7 @@ func (s *rowSet) containers() []rowContainer {
 		if card == 0 {
 			continue
 		}
-		c := rowContainer{key: uint64(lo / wordsPerContainer), words: ws, card: card, runs: runs}
+		c := rowContainer{key: uint64(key), words: ws, card: card, runs: runs}
 		plain := 8192
 		if card <= 4096 {
 			plain = 2 * card

@@ -145,7 +145,7 @@ func BenchmarkEncodeDVBitmap(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			s := rowSetOf(bc.rows...)
-			b.SetBytes(int64(len(s.words) * 8))
+			b.SetBytes(int64(len(s.containers()) * wordsPerContainer * 8))
 			b.ResetTimer()
 			for range b.N {
 				encodeDVBitmap(s)

@@ -21,39 +21,45 @@ const (
 	roaringCookieRun   = 12347
 )
 
-// rowSet is a set of row indexes within one data file, stored as a dense
-// bitset: a file holds at most a few million rows, so the bitset is small,
-// and membership tests in the scan's inner loop are a shift and a mask.
+// rowSet is a set of row indexes within one data file, stored as dense
+// bitset blocks of 2^16 rows (one RoaringBitmap container each) that exist
+// only where a row is set. Membership tests in the scan's inner loop are
+// two loads, a shift and a mask; memory follows the rows actually set, so a
+// tiny corrupt vector naming a row near maxDVRow costs one block and the
+// block index (at most 512 KiB), not a bitset up to that row.
 type rowSet struct {
-	words    []uint64
+	blocks   []*rowBlock // blocks[i] covers rows [i<<16, (i+1)<<16); nil when empty
 	card     int64
 	overflow bool // a row index past maxDVRow was added (and dropped)
 }
 
-// maxDVRow bounds the row indexes a deletion vector may name: 2^32 rows
-// (a 512 MiB bitset) is far past any Parquet file Delta writers produce,
-// and a corrupt vector must not make the reader allocate gigabytes.
+// rowBlock is the bitset of one 2^16-row block.
+type rowBlock [wordsPerContainer]uint64
+
+// maxDVRow bounds the row indexes a deletion vector may name: 2^32 rows is
+// far past any Parquet file Delta writers produce, and bounds the block
+// index at 2^16 entries.
 const maxDVRow = 1 << 32
 
 func (s *rowSet) add(i uint64) {
-	w := i / 64
-	if w >= uint64(len(s.words)) {
-		if i >= maxDVRow {
-			s.overflow = true
-			return
-		}
-		if w < uint64(cap(s.words)) {
-			s.words = s.words[:w+1] // capacity beyond len is still zero
-		} else {
-			n := make([]uint64, w+1, max(w+1, uint64(2*cap(s.words))))
-			copy(n, s.words)
-			s.words = n
-		}
+	if i >= maxDVRow {
+		s.overflow = true
+		return
 	}
-	if s.words[w]&(1<<(i%64)) == 0 {
+	b := int(i >> 16)
+	if b >= len(s.blocks) {
+		s.blocks = append(s.blocks, make([]*rowBlock, b+1-len(s.blocks))...)
+	}
+	blk := s.blocks[b]
+	if blk == nil {
+		blk = new(rowBlock)
+		s.blocks[b] = blk
+	}
+	w, bit := (i&0xFFFF)/64, uint64(1)<<(i%64)
+	if blk[w]&bit == 0 {
 		s.card++
+		blk[w] |= bit
 	}
-	s.words[w] |= 1 << (i % 64)
 }
 
 // contains reports whether row i is in the set (false for a nil set).
@@ -61,8 +67,12 @@ func (s *rowSet) contains(i uint64) bool {
 	if s == nil {
 		return false
 	}
-	w := i / 64
-	return w < uint64(len(s.words)) && s.words[w]&(1<<(i%64)) != 0
+	b := i >> 16
+	if b >= uint64(len(s.blocks)) {
+		return false
+	}
+	blk := s.blocks[b]
+	return blk != nil && blk[(i&0xFFFF)/64]&(1<<(i%64)) != 0
 }
 
 // cardinality is the number of rows in the set.
@@ -73,19 +83,52 @@ func (s *rowSet) cardinality() int64 {
 	return s.card
 }
 
+// each calls fn for every row of the set in ascending order.
+func (s *rowSet) each(fn func(uint64)) {
+	if s == nil {
+		return
+	}
+	for b, blk := range s.blocks {
+		if blk == nil {
+			continue
+		}
+		for i, w := range blk {
+			for w != 0 {
+				fn(uint64(b)<<16 | uint64(i)*64 + uint64(bits.TrailingZeros64(w)))
+				w &= w - 1
+			}
+		}
+	}
+}
+
 // minus returns the rows of s not in o.
 func (s *rowSet) minus(o *rowSet) *rowSet {
 	out := &rowSet{}
 	if s == nil {
 		return out
 	}
-	out.words = make([]uint64, len(s.words))
-	for i, w := range s.words {
-		if o != nil && i < len(o.words) {
-			w &^= o.words[i]
+	out.blocks = make([]*rowBlock, len(s.blocks))
+	for b, blk := range s.blocks {
+		if blk == nil {
+			continue
 		}
-		out.words[i] = w
-		out.card += int64(bits.OnesCount64(w))
+		var ob *rowBlock
+		if o != nil && b < len(o.blocks) {
+			ob = o.blocks[b]
+		}
+		nb := new(rowBlock)
+		var n int64
+		for i, w := range blk {
+			if ob != nil {
+				w &^= ob[i]
+			}
+			nb[i] = w
+			n += int64(bits.OnesCount64(w))
+		}
+		if n > 0 {
+			out.blocks[b] = nb
+			out.card += n
+		}
 	}
 	return out
 }
