@@ -275,3 +275,53 @@ func TestStreamingLocationsAreURLs(t *testing.T) {
 		}
 	}
 }
+
+// TestIgnoreCorruptFiles: a Delta data file cut short fails a SELECT with an
+// error naming it; with spark.sql.files.ignoreCorruptFiles (or the reader
+// option) the file is skipped and the other commit's rows are returned.
+func TestIgnoreCorruptFiles(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSession(t)
+	must(t).df(s.SQL(ctx, "CREATE TABLE t (id BIGINT) USING DELTA"))
+	must(t).df(s.SQL(ctx, "INSERT INTO t VALUES (1), (2)"))
+	before := map[string]bool{}
+	loc := filepath.Join(s.Warehouse(), "t")
+	for _, f := range regularFiles(t, loc) {
+		before[f] = true
+	}
+	must(t).df(s.SQL(ctx, "INSERT INTO t VALUES (10), (20), (30)"))
+	var victim string
+	for _, f := range regularFiles(t, loc) {
+		if !before[f] && strings.HasSuffix(f, ".parquet") {
+			victim = f
+		}
+	}
+	if victim == "" {
+		t.Fatal("second INSERT wrote no parquet file")
+	}
+	b, err := os.ReadFile(victim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(victim, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	df, err := s.SQL(ctx, "SELECT sum(id) FROM t")
+	if err == nil {
+		_, err = df.CollectStrings(ctx, "NULL")
+	}
+	if err == nil || !strings.Contains(err.Error(), filepath.Base(victim)) {
+		t.Fatalf("scan of a truncated file: want an error naming %s, got %v", filepath.Base(victim), err)
+	}
+
+	s.SetConf("spark.sql.files.ignoreCorruptFiles", "true")
+	if got := strings2D(t, must(t).df(s.SQL(ctx, "SELECT sum(id) FROM t"))); got != "3\n" {
+		t.Errorf("with ignoreCorruptFiles: sum %q, want 3", got)
+	}
+	s.SetConf("spark.sql.files.ignoreCorruptFiles", "false")
+	df = must(t).df(s.Read().Format("delta").Option("ignoreCorruptFiles", "true").Load(ctx, loc))
+	if got := strings2D(t, df); got != "1\n2\n" && got != "2\n1\n" {
+		t.Errorf("reader option ignoreCorruptFiles: rows %q, want 1 and 2", got)
+	}
+}

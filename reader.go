@@ -132,6 +132,18 @@ func (r *DataFrameReader) loadDelta(ctx context.Context, path string) (*DataFram
 	if err != nil {
 		return nil, err
 	}
+	// The ignoreCorruptFiles option overrides the session setting.
+	if v, ok := r.options["ignorecorruptfiles"]; ok {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return nil, fmt.Errorf("ingot: option ignoreCorruptFiles: %q is not a boolean", v)
+		}
+		if sc, ok := n.(*plan.Scan); ok {
+			if src, ok := sc.Source.(*source.DeltaSnapshot); ok {
+				src.IgnoreCorruptFiles = b
+			}
+		}
+	}
 	return r.s.newDataFrame(n), nil
 }
 

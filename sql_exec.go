@@ -581,7 +581,9 @@ func (s *Session) resolveRelation(ctx context.Context, name sql.TableName, tt *s
 	if err != nil {
 		return nil, fmt.Errorf("ingot: %s: %w", dt.label, err)
 	}
-	return &plan.Scan{Source: &source.DeltaSnapshot{Table: dt.table, Snapshot: snap, Pinned: version >= 0, Label: dt.label}, Alias: dt.name}, nil
+	src := &source.DeltaSnapshot{Table: dt.table, Snapshot: snap, Pinned: version >= 0, Label: dt.label,
+		IgnoreCorruptFiles: s.confBool("spark.sql.files.ignoreCorruptFiles", false)}
+	return &plan.Scan{Source: src, Alias: dt.name}, nil
 }
 
 // timeTravelVersion is the version VERSION AS OF or TIMESTAMP AS OF names
