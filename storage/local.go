@@ -165,18 +165,7 @@ func (l *Local) List(ctx context.Context, prefix string) ([]FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if notExist(err) {
-				return nil
-			}
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(l.root, path)
-		rel = filepath.ToSlash(rel)
+	err = l.walk(ctx, base, func(path, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
 			if path != base && !strings.HasPrefix(rel+"/", prefix) && !strings.HasPrefix(prefix, rel+"/") {
 				return fs.SkipDir
@@ -237,4 +226,23 @@ func (l *Local) wrap(op, p string, err error) error {
 		return fmt.Errorf("storage: %s %s: %w", op, filepath.Join(l.root, p), ErrNotFound)
 	}
 	return fmt.Errorf("storage: %s %s: %w", op, filepath.Join(l.root, p), err)
+}
+
+// walk visits every entry below base (an absolute path inside the root) with
+// its slash-separated path relative to the root. A base or entry that
+// vanishes during the walk is skipped; ctx is checked at every entry.
+func (l *Local) walk(ctx context.Context, base string, fn func(path, rel string, d fs.DirEntry) error) error {
+	return filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if notExist(err) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(l.root, path)
+		return fn(path, filepath.ToSlash(rel), d)
+	})
 }

@@ -81,21 +81,10 @@ func (l *Local) RemoveStaleTemps(ctx context.Context, prefix string, cutoff time
 		return nil, err
 	}
 	var removed []string
-	err = filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if notExist(err) {
-				return nil
-			}
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	err = l.walk(ctx, base, func(path, rel string, d fs.DirEntry) error {
 		if d.IsDir() || !isTempName(d.Name()) {
 			return nil
 		}
-		rel, _ := filepath.Rel(l.root, path)
-		rel = filepath.ToSlash(rel)
 		if !strings.HasPrefix(rel, prefix) {
 			return nil
 		}
