@@ -146,17 +146,14 @@ func (b *Binary) writeString(w *strings.Builder) {
 		writeExpr(w, b.Right)
 		w.WriteString("))")
 		return
-	case OpIntDiv:
-		w.WriteString("(")
-		writeExpr(w, b.Left)
-		w.WriteString(" div ")
-		writeExpr(w, b.Right)
-		w.WriteString(")")
-		return
+	}
+	op := string(b.Op)
+	if b.Op == OpIntDiv {
+		op = "div" // Spark names the column (a div b)
 	}
 	w.WriteString("(")
 	writeExpr(w, b.Left)
-	w.WriteString(" " + string(b.Op) + " ")
+	w.WriteString(" " + op + " ")
 	writeExpr(w, b.Right)
 	w.WriteString(")")
 }
